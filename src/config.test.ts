@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { isAppError } from './errors.js';
+
+describe('loadConfig', () => {
+  it('has safe defaults: the embedded model and a local cache folder', () => {
+    const config = loadConfig({});
+    expect(config.model).toEqual({ id: 'use-lite', source: 'embedded', queryPrefix: '', passagePrefix: '', pooling: 'mean' });
+    expect(config.modelCacheDir).toBe(resolve('.cache/models'));
+    expect(config.modelHubUrl).toBeUndefined();
+    expect(config.embedBatchSize).toBe(32);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ EMBEDDING_MODEL: ' ', EMBED_BATCH_SIZE: '' }).model.id).toBe('use-lite');
+  });
+
+  it('knows the prefixes and pooling of registered hub models, and lets settings override them', () => {
+    const bge = loadConfig({ EMBEDDING_MODEL: 'Xenova/bge-small-en-v1.5' }).model;
+    expect(bge).toMatchObject({ source: 'hub', queryPrefix: 'Represent this sentence for searching relevant passages: ', pooling: 'cls' });
+    const e5 = loadConfig({ EMBEDDING_MODEL: 'Xenova/e5-small-v2', PASSAGE_PREFIX: 'doc: ' }).model;
+    expect(e5).toMatchObject({ queryPrefix: 'query: ', passagePrefix: 'doc: ' });
+    const unknown = loadConfig({ EMBEDDING_MODEL: 'someone/some-model', QUERY_PREFIX: 'q: ' }).model;
+    expect(unknown).toEqual({ id: 'someone/some-model', source: 'hub', queryPrefix: 'q: ', passagePrefix: '', pooling: 'mean' });
+  });
+
+  it('rejects invalid values with one message naming each setting', () => {
+    const failure = (() => {
+      try {
+        return loadConfig({ EMBED_BATCH_SIZE: 'lots', MODEL_HUB_URL: 'ftp://mirror' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(isAppError(failure, 'CONFIG_INVALID')).toBe(true);
+    expect((failure as Error).message).toMatch(/EMBED_BATCH_SIZE/);
+    expect((failure as Error).message).toMatch(/MODEL_HUB_URL/);
+    expect((failure as Error).message).toMatch(/\.env\.example/);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * @module config: every setting, checked once. Entry points read the environment (after dotenv)
+ * and pass it here; nothing else touches process.env.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_MODEL_ID, type ModelSpec, resolveModelSpec } from './embeddings/models.js';
+import { AppError, ErrorCodes } from './errors.js';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+/** An integer setting; unset or blank means the default. */
+function integerSetting(fallback: number, min: number, max: number) {
+  return optionalText.transform((value) => value ?? String(fallback)).pipe(z.coerce.number<string>().int().min(min).max(max));
+}
+
+const settingsSchema = z.object({
+  EMBEDDING_MODEL: optionalText.transform((value) => value ?? DEFAULT_MODEL_ID),
+  MODEL_CACHE_DIR: optionalText.transform((value) => resolve(value ?? '.cache/models')),
+  MODEL_HUB_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // Prefixes may legitimately end in a space, so they are taken as written (unset = the model's own).
+  QUERY_PREFIX: z.string().optional(),
+  PASSAGE_PREFIX: z.string().optional(),
+  EMBED_BATCH_SIZE: integerSetting(32, 1, 512),
+});
+
+export interface Config {
+  model: ModelSpec;
+  modelCacheDir: string;
+  modelHubUrl: string | undefined;
+  embedBatchSize: number;
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(environment: Environment): Config {
+  const parsed = settingsSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new AppError(ErrorCodes.CONFIG_INVALID, `Invalid settings (see .env.example): ${problems}`);
+  }
+  const settings = parsed.data;
+  return {
+    model: resolveModelSpec(settings.EMBEDDING_MODEL, { queryPrefix: settings.QUERY_PREFIX, passagePrefix: settings.PASSAGE_PREFIX }),
+    modelCacheDir: settings.MODEL_CACHE_DIR,
+    modelHubUrl: settings.MODEL_HUB_URL,
+    embedBatchSize: settings.EMBED_BATCH_SIZE,
+  };
+}
