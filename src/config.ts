@@ -25,6 +25,9 @@ const settingsSchema = z.object({
   QUERY_PREFIX: z.string().optional(),
   PASSAGE_PREFIX: z.string().optional(),
   EMBED_BATCH_SIZE: integerSetting(32, 1, 512),
+  CORPUS_DIR: optionalText.transform((value) => resolve(value ?? 'corpus')),
+  INDEX_DIR: optionalText.transform((value) => resolve(value ?? 'data/index')),
+  LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
 export interface Config {
@@ -32,6 +35,9 @@ export interface Config {
   modelCacheDir: string;
   modelHubUrl: string | undefined;
   embedBatchSize: number;
+  corpusDir: string;
+  indexDir: string;
+  logLevel: string;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -48,5 +54,8 @@ export function loadConfig(environment: Environment): Config {
     modelCacheDir: settings.MODEL_CACHE_DIR,
     modelHubUrl: settings.MODEL_HUB_URL,
     embedBatchSize: settings.EMBED_BATCH_SIZE,
+    corpusDir: settings.CORPUS_DIR,
+    indexDir: settings.INDEX_DIR,
+    logLevel: settings.LOG_LEVEL,
   };
 }

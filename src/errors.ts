@@ -9,6 +9,18 @@ export const ErrorCodes = {
   MODEL_BUILD_FAILED: 'MODEL_BUILD_FAILED',
   /** A hub model is neither cached nor downloadable. */
   MODEL_UNAVAILABLE: 'MODEL_UNAVAILABLE',
+  /** The corpus folder is missing or holds no usable article. */
+  CORPUS_EMPTY: 'CORPUS_EMPTY',
+  /** No index has been built yet. */
+  INDEX_MISSING: 'INDEX_MISSING',
+  /** The index on disk is damaged or incomplete. */
+  INDEX_CORRUPT: 'INDEX_CORRUPT',
+  /** The index was built with another model or format than the one configured. */
+  INDEX_MISMATCH: 'INDEX_MISMATCH',
+  /** A rebuild is already running. */
+  REINDEX_IN_PROGRESS: 'REINDEX_IN_PROGRESS',
+  /** The question cannot be searched (empty, or nothing searchable in it). */
+  QUESTION_INVALID: 'QUESTION_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

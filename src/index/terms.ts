@@ -27,7 +27,22 @@ const COUNTRY_ALIASES: Readonly<Record<string, readonly string[]>> = {
   egypt: ['egyptian', 'egyptians', 'cairo'],
   japan: ['japanese', 'tokyo'],
 };
-const CANONICAL = new Map(Object.entries(COUNTRY_ALIASES).flatMap(([country, aliases]) => aliases.map((alias) => [alias, country] as const)));
+/** Months as AP style abbreviates them, so "August" finds "Aug. 21". */
+const MONTH_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  jan: ['january'], feb: ['february'], mar: ['march'], apr: ['april'], jun: ['june'], jul: ['july'],
+  aug: ['august'], sep: ['sept', 'september'], oct: ['october'], nov: ['november'], dec: ['december'],
+};
+const CANONICAL = new Map(
+  Object.entries({ ...COUNTRY_ALIASES, ...MONTH_ALIASES }).flatMap(([canonical, aliases]) => aliases.map((alias) => [alias, canonical] as const)),
+);
+
+/** Names often written out in full in articles and abbreviated in questions, or the other way round. */
+const PHRASES: Readonly<Record<string, string>> = {
+  'united nations': 'un',
+  'united states': 'us',
+  'united kingdom': 'uk',
+  'european union': 'eu',
+};
 
 /** Letters and digits, with inner apostrophes, dots and commas kept so "U.S.", "1,400" and "it's" stay whole. */
 const WORD = /[\p{L}\p{N}]+(?:['’.,][\p{L}\p{N}]+)*/gu;
@@ -35,6 +50,7 @@ const WORD = /[\p{L}\p{N}]+(?:['’.,][\p{L}\p{N}]+)*/gu;
 /** Folds case, accents and punctuation variants: "Üzümcü" → "uzumcu", "U.S." → "us", "1,400" → "1400". */
 export function normalizeWord(word: string): string {
   return word
+    .replace(/['’]s$/i, '') // possessive: "Moscow's" is Moscow
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
@@ -49,19 +65,70 @@ export function isStopword(normalized: string): boolean {
 export function termOf(word: string): string | undefined {
   // Lower-case "us" is the pronoun; "US" and "U.S." are the country.
   if (word === 'us') return undefined;
+  const phrase = PHRASES[word.toLowerCase().replace(/\s+/, ' ')];
+  if (phrase !== undefined) return phrase;
   const normalized = normalizeWord(word);
   if (normalized === '' || isStopword(normalized)) return undefined;
-  const country = CANONICAL.get(normalized);
-  if (country !== undefined) return country;
+  const canonical = CANONICAL.get(normalized);
+  if (canonical !== undefined) return canonical;
   return /^\p{N}+$/u.test(normalized) ? normalized : stemmer(normalized);
 }
 
-/** The words of a text, with their positions. */
+/** The words of a text, with their positions; a known two-word name ("United Nations") counts as one word. */
 export function words(text: string): { word: string; index: number }[] {
-  return Array.from(text.matchAll(WORD), (match) => ({ word: match[0], index: match.index }));
+  const found = Array.from(text.matchAll(WORD), (match) => ({ word: match[0], index: match.index }));
+  const merged: { word: string; index: number }[] = [];
+  for (let k = 0; k < found.length; k += 1) {
+    const first = found[k] as { word: string; index: number };
+    const second = found[k + 1];
+    const pair = second && text.slice(first.index, second.index + second.word.length);
+    if (pair && /^\S+\s+\S+$/.test(pair) && PHRASES[pair.toLowerCase().replace(/\s+/, ' ')] !== undefined) {
+      merged.push({ word: pair, index: first.index });
+      k += 1;
+    } else {
+      merged.push(first);
+    }
+  }
+  return merged;
 }
 
 /** All index terms of a text, in order, repeats included. */
 export function termsOf(text: string): string[] {
   return words(text).flatMap(({ word }) => termOf(word) ?? []);
+}
+
+const ACRONYM_CONNECTORS = new Set(['of', 'for', 'the', 'and', 'on', 'in', 'sans', 'without']);
+
+/**
+ * Acronyms a text implies: "Free Syrian Army" → "fsa", "Organisation for the Prohibition of
+ * Chemical Weapons" → "opcw". Questions use the short form of names articles spell out.
+ * A name is a run of capitalised words, with short connectors inside, unbroken by punctuation.
+ */
+export function acronymsOf(text: string): string[] {
+  const acronyms: string[] = [];
+  let initials = '';
+  let connectors = 0;
+  let end = 0;
+  const close = (): void => {
+    if (initials.length >= 2) acronyms.push(initials.toLowerCase());
+    initials = '';
+    connectors = 0;
+  };
+  for (const { word, index } of words(text)) {
+    if (/\S/.test(text.slice(end, index))) close(); // punctuation between words ends a name
+    end = index + word.length;
+    for (const part of word.split(/\s+/)) {
+      const lower = part.toLowerCase();
+      if (/^\p{Lu}/u.test(part) && !(initials === '' && isStopword(lower))) {
+        initials += part[0] ?? '';
+        connectors = 0;
+      } else if (initials !== '' && ACRONYM_CONNECTORS.has(lower) && connectors < 2) {
+        connectors += 1;
+      } else {
+        close();
+      }
+    }
+  }
+  close();
+  return acronyms;
 }

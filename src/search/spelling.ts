@@ -6,8 +6,7 @@
 
 /** Edits allowed for a word of this length: none for short words, where a typo is indistinguishable from another word. */
 function allowedEdits(length: number): number {
-  if (length < 4) return 0;
-  return length < 8 ? 1 : 2;
+  return length < 4 ? 0 : 1;
 }
 
 /** Optimal string alignment distance (Levenshtein plus adjacent swaps), giving up past `limit`. */
@@ -32,11 +31,18 @@ export function editDistance(a: string, b: string, limit: number): number {
   return previous[b.length] ?? limit + 1;
 }
 
-/** Short words are only corrected by restoring dropped letters ("kery" → "kerry"): substituting one ("toll" → "told") changes the word. */
-function isSubsequence(word: string, candidate: string): boolean {
-  let at = 0;
-  for (const letter of candidate) if (letter === word[at]) at += 1;
-  return at === word.length;
+/**
+ * Words under eight letters are only corrected by restoring a dropped letter ("kery" → "kerry") or
+ * undoing a swap ("teh" → "the"): substituting one ("toll" → "told", "status" → "states") too often
+ * makes another real word.
+ */
+function isDroppedLetterOrSwap(word: string, candidate: string): boolean {
+  if (candidate.length === word.length + 1) {
+    let at = 0;
+    for (const letter of candidate) if (letter === word[at]) at += 1;
+    return at === word.length;
+  }
+  return candidate.length === word.length && [...word].sort().join('') === [...candidate].sort().join('');
 }
 
 export class Vocabulary {
@@ -51,6 +57,10 @@ export class Vocabulary {
     }
   }
 
+  entries(): IterableIterator<[string, number]> {
+    return this.counts.entries();
+  }
+
   has(word: string): boolean {
     return this.counts.has(word);
   }
@@ -62,7 +72,7 @@ export class Vocabulary {
     let best: { word: string; distance: number; count: number } | undefined;
     for (let length = word.length - limit; length <= word.length + limit; length += 1) {
       for (const candidate of this.byLength.get(length) ?? []) {
-        if (allowedEdits(candidate.length) === 0 || (word.length < 6 && !isSubsequence(word, candidate))) continue;
+        if (allowedEdits(candidate.length) === 0 || (word.length < 8 && !isDroppedLetterOrSwap(word, candidate))) continue;
         const distance = editDistance(word, candidate, limit);
         if (distance > limit) continue;
         const count = this.counts.get(candidate) ?? 0;

@@ -1,0 +1,156 @@
+/**
+ * @module app: the use cases both front ends (Discord bot, CLI) share: ask, reindex, sources.
+ * It owns the live index and swaps in a rebuilt one only when the rebuild succeeded, so questions
+ * keep being answered from the old index meanwhile, and after a failure.
+ */
+import type { Config } from './config.js';
+import type { Embedder } from './embeddings/embedder.js';
+import { createTransformersEmbedder } from './embeddings/transformers-embedder.js';
+import { AppError, ErrorCodes, isAppError } from './errors.js';
+import { type BuildProgress, type BuildSummary, buildIndex } from './index/build-index.js';
+import { loadIndex } from './index/index-store.js';
+import { manifestMismatch } from './index/manifest.js';
+import type { IndexedArticle, StoryIndex } from './index/story-index.js';
+import { fingerprintCorpus } from './corpus/fingerprint.js';
+import type { Logger } from './logger.js';
+import { type SearchResult, searchStory } from './search/search.js';
+
+/** Longer questions are cut here: nobody types more, and the encoder reads 128 pieces anyway. */
+export const MAX_QUESTION_LENGTH = 1000;
+
+export interface Sources {
+  articles: IndexedArticle[];
+  builtAt: string;
+  passageCount: number;
+}
+
+export interface App {
+  ask(question: string, options?: { limit?: number }): Promise<SearchResult>;
+  /** Rebuilds from the corpus folder and swaps the new index in; fails with REINDEX_IN_PROGRESS if one is running. */
+  reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary>;
+  readonly reindexing: boolean;
+  sources(): Sources;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger: Logger;
+  /** Progress of an index build done while opening (index missing, stale or damaged). */
+  onBuildProgress?: (progress: BuildProgress) => void;
+  /** Skip the check that the corpus changed since the index was built (for processes that only serve). */
+  trustIndex?: boolean;
+}
+
+/** Why the saved index cannot serve as is, or undefined when it can. */
+async function staleness(index: StoryIndex, config: Config): Promise<string | undefined> {
+  const mismatch = manifestMismatch(index.manifest, { modelId: config.model.id, queryPrefix: config.model.queryPrefix, passagePrefix: config.model.passagePrefix });
+  if (mismatch) return mismatch;
+  const fingerprint = await fingerprintCorpus(config.corpusDir).catch(() => undefined);
+  return fingerprint !== undefined && fingerprint !== index.manifest.corpusFingerprint ? 'the corpus changed since it was built' : undefined;
+}
+
+/** Builds from the corpus, reusing `previous`'s vectors, and logs the outcome; never touches a live index. */
+async function rebuild(
+  config: Config,
+  embedder: Embedder,
+  logger: Logger,
+  previous: StoryIndex | undefined,
+  onProgress: ((progress: BuildProgress) => void) | undefined,
+): Promise<{ index: StoryIndex; summary: BuildSummary }> {
+  const result = await buildIndex({
+    corpusDir: config.corpusDir,
+    indexDir: config.indexDir,
+    embedder,
+    prefixes: { queryPrefix: config.model.queryPrefix, passagePrefix: config.model.passagePrefix },
+    previous,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  const { summary } = result;
+  logger.info({ ...summary, skipped: summary.skipped.length }, summary.upToDate ? 'index already up to date' : 'index built');
+  for (const { file, reason } of summary.skipped) logger.warn({ file, reason }, 'corpus file skipped');
+  return result;
+}
+
+class StoryApp implements App {
+  private building: Promise<BuildSummary> | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly embedder: Embedder,
+    private readonly logger: Logger,
+    private index: StoryIndex,
+  ) {}
+
+  get reindexing(): boolean {
+    return this.building !== undefined;
+  }
+
+  async ask(question: string, options: { limit?: number } = {}): Promise<SearchResult> {
+    const trimmed = question.trim().slice(0, MAX_QUESTION_LENGTH);
+    if (trimmed === '') throw new AppError(ErrorCodes.QUESTION_INVALID, 'The question is empty.');
+    // Read the index once: a swap during the search cannot mix two indexes in one answer.
+    const index = this.index;
+    return searchStory(index, this.embedder, trimmed, options);
+  }
+
+  reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary> {
+    if (this.building) throw new AppError(ErrorCodes.REINDEX_IN_PROGRESS, 'A reindex is already running.');
+    const run = async (): Promise<BuildSummary> => {
+      try {
+        const { index, summary } = await rebuild(this.config, this.embedder, this.logger, this.index, onProgress);
+        this.index = index;
+        return summary;
+      } catch (error) {
+        this.logger.error({ err: error }, 'reindex failed; the previous index keeps serving');
+        throw error;
+      } finally {
+        this.building = undefined;
+      }
+    };
+    this.building = run();
+    return this.building;
+  }
+
+  sources(): Sources {
+    const { articles, manifest } = this.index;
+    return { articles, builtAt: manifest.builtAt, passageCount: manifest.passageCount };
+  }
+
+  async close(): Promise<void> {
+    await this.building?.catch(() => undefined);
+    await this.embedder.dispose();
+  }
+}
+
+/** Loads the model and the saved index; builds the index first when it is missing, stale or damaged. */
+export async function createApp(config: Config, options: AppOptions): Promise<App> {
+  const { logger } = options;
+  const embedder = await createTransformersEmbedder({
+    model: config.model,
+    cacheDir: config.modelCacheDir,
+    hubUrl: config.modelHubUrl,
+    batchSize: config.embedBatchSize,
+    onModelBuild: () => logger.info({ cacheDir: config.modelCacheDir }, 'building the embedded model (once)'),
+  });
+  let previous: StoryIndex | undefined;
+  try {
+    previous = await loadIndex(config.indexDir);
+    const reason = options.trustIndex ? undefined : await staleness(previous, config);
+    if (reason === undefined) return new StoryApp(config, embedder, logger, previous);
+    logger.info({ reason }, 'the index is out of date; rebuilding');
+  } catch (error) {
+    if (!isAppError(error, ErrorCodes.INDEX_MISSING) && !isAppError(error, ErrorCodes.INDEX_CORRUPT)) {
+      await embedder.dispose();
+      throw error;
+    }
+    if (isAppError(error, ErrorCodes.INDEX_CORRUPT)) logger.warn({ err: error }, 'the saved index is damaged; rebuilding');
+    else logger.info({ indexDir: config.indexDir }, 'no index yet; building it');
+  }
+  try {
+    const { index } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);
+    return new StoryApp(config, embedder, logger, index);
+  } catch (error) {
+    await embedder.dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+/** @module command: the shape of a CLI subcommand, one file each, like the bot's slash commands. */
+import type { ParseArgsConfig } from 'node:util';
+import type { App } from '../app.js';
+import type { Config } from '../config.js';
+import type { BuildProgress } from '../index/build-index.js';
+import type { Logger } from '../logger.js';
+
+export interface CliContext {
+  config: Config;
+  logger: Logger;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Opens the app, building or refreshing the index first when needed (with progress on stderr). */
+  openApp(): Promise<App>;
+  /** Reports build progress on stderr. */
+  progress(progress: BuildProgress): void;
+}
+
+export type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Returns the exit status. */
+  run(context: CliContext, values: ParsedValues, positionals: string[]): Promise<number>;
+}

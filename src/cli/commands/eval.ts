@@ -1,0 +1,45 @@
+/** `eval FILE.jsonl`: retrieval quality (hit@1, hit@3, MRR, declines) on a question set. */
+import { readFile } from 'node:fs/promises';
+import { type EvalOutcome, parseQuestions, report } from '../../search/evaluate.js';
+import type { CliCommand } from '../command.js';
+
+export const evaluate: CliCommand = {
+  name: 'eval',
+  summary: 'measure retrieval quality on a JSONL question set',
+  usage: 'eval [--json] FILE.jsonl',
+  options: { json: { type: 'boolean' }, verbose: { type: 'boolean' } },
+  async run(context, values, positionals) {
+    const [file] = positionals;
+    if (file === undefined) {
+      context.stderr.write(`usage: npm run ${this.usage}\n`);
+      return 2;
+    }
+    const questions = parseQuestions(await readFile(file, 'utf8'));
+    const app = await context.openApp();
+    try {
+      const outcomes: EvalOutcome[] = [];
+      for (const question of questions) {
+        const result = await app.ask(question.q, { limit: 10 });
+        outcomes.push({ question, answered: result.answered, ranking: result.passages.map((p) => p.passage.text) });
+        if (values.verbose) context.stderr.write(`${result.answered ? 'answered' : 'declined'}\t${question.q}\t→ ${result.passages[0]?.passage.id ?? '-'}\n`);
+      }
+      const metrics = report(outcomes);
+      if (values.json) {
+        context.stdout.write(`${JSON.stringify(metrics)}\n`);
+      } else {
+        const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
+        context.stdout.write(
+          [
+            `questions: ${metrics.n}`,
+            `hit@1: ${percent(metrics.hit1)}   hit@3: ${percent(metrics.hit3)}   MRR: ${metrics.mrr.toFixed(3)}`,
+            `out-of-scope declined: ${percent(metrics.declined_oos)}   answerable wrongly declined: ${percent(metrics.false_declines)}`,
+            '',
+          ].join('\n'),
+        );
+      }
+      return 0;
+    } finally {
+      await app.close();
+    }
+  },
+};

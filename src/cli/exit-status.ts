@@ -1,0 +1,20 @@
+/** @module exit-status: error codes → process exit statuses, so scripts can tell failures apart. */
+import { type ErrorCode, isAppError } from '../errors.js';
+
+const STATUS: Readonly<Record<ErrorCode, number>> = {
+  CONFIG_INVALID: 2,
+  QUESTION_INVALID: 2,
+  CORPUS_EMPTY: 3,
+  INDEX_MISSING: 3,
+  INDEX_CORRUPT: 3,
+  INDEX_MISMATCH: 3,
+  MODEL_SOURCE_MISMATCH: 4,
+  MODEL_BUILD_FAILED: 4,
+  MODEL_UNAVAILABLE: 4,
+  REINDEX_IN_PROGRESS: 5,
+};
+
+/** 1 for anything unexpected. */
+export function exitStatusOf(error: unknown): number {
+  return isAppError(error) ? STATUS[error.code] : 1;
+}

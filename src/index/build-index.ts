@@ -1,0 +1,157 @@
+/**
+ * @module build-index: corpus folder → saved, live index. Incremental: vectors of texts the
+ * previous build already embedded (same model, same prefix) are reused, never recomputed.
+ */
+import type { Passage, SkippedFile } from '../corpus/article.js';
+import { fingerprintCorpus } from '../corpus/fingerprint.js';
+import { loadCorpus } from '../corpus/load-corpus.js';
+import { splitArticle } from '../corpus/split-passages.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import { AppError, ErrorCodes } from '../errors.js';
+import { Vocabulary } from '../search/spelling.js';
+import { saveIndex } from './index-store.js';
+import { LexicalIndex } from './lexical-index.js';
+import { type EmbeddingSettings, INDEX_FORMAT_VERSION, manifestMismatch, sha256 } from './manifest.js';
+import type { IndexedArticle, StoryIndex } from './story-index.js';
+import { acronymsOf, normalizeWord, termsOf, words } from './terms.js';
+import { HNSW_PARAMETERS, VectorIndex } from './vector-index.js';
+
+export type BuildPhase = 'reading' | 'embedding' | 'indexing' | 'saving';
+
+export interface BuildProgress {
+  phase: BuildPhase;
+  /** Passages embedded so far (embedding phase only). */
+  done: number;
+  /** Passages to embed (embedding phase only). */
+  total: number;
+}
+
+export interface BuildSummary {
+  /** True when the corpus had not changed and nothing was rebuilt. */
+  upToDate: boolean;
+  articles: number;
+  passages: number;
+  /** Passages whose vectors were computed in this build. */
+  embedded: number;
+  /** Passages whose vectors came from the previous build. */
+  reused: number;
+  skipped: SkippedFile[];
+  seconds: number;
+}
+
+export interface BuildOptions {
+  corpusDir: string;
+  indexDir: string;
+  embedder: Embedder;
+  /** The prefixes the embedder applies, recorded so a change of prefix invalidates the index. */
+  prefixes: { queryPrefix: string; passagePrefix: string };
+  /** The index being replaced, if any: its vectors are reused and, when nothing changed, it is kept. */
+  previous?: StoryIndex | undefined;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+/** Vectors depend on the model, the prefix and the text, and on nothing else. */
+function embeddingKey(settings: EmbeddingSettings, text: string): string {
+  return sha256(`${settings.modelId}\0${settings.passagePrefix}\0${text}`).slice(0, 32);
+}
+
+function previousVectors(previous: StoryIndex | undefined): Map<string, Float32Array> {
+  const cache = new Map<string, Float32Array>();
+  if (!previous) return cache;
+  const settings = previous.manifest.embedding;
+  previous.passages.forEach((passage, k) => {
+    const vector = previous.passageVectors[k];
+    if (vector) cache.set(embeddingKey(settings, passage.text), vector);
+    passage.sentences.forEach(([start, end], s) => {
+      const sentenceVector = previous.sentenceVectors[k]?.[s];
+      if (sentenceVector) cache.set(embeddingKey(settings, passage.text.slice(start, end)), sentenceVector);
+    });
+  });
+  return cache;
+}
+
+function termStatistics(passages: readonly Passage[]): { vocabulary: Vocabulary; documentFrequency: Map<string, number> } {
+  const wordCounts = new Map<string, number>();
+  const documentFrequency = new Map<string, number>();
+  for (const { text } of passages) {
+    for (const word of [...words(text).map(({ word }) => normalizeWord(word)), ...acronymsOf(text)]) {
+      wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);
+    }
+    for (const term of new Set(termsOf(text))) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  }
+  return { vocabulary: new Vocabulary(wordCounts), documentFrequency };
+}
+
+export async function buildIndex(options: BuildOptions): Promise<{ index: StoryIndex; summary: BuildSummary }> {
+  const started = performance.now();
+  const { embedder, previous } = options;
+  const settings: EmbeddingSettings = { modelId: embedder.modelId, dimensions: embedder.dimensions, ...options.prefixes };
+  const seconds = (): number => (performance.now() - started) / 1000;
+  options.onProgress?.({ phase: 'reading', done: 0, total: 0 });
+
+  const corpusFingerprint = await fingerprintCorpus(options.corpusDir).catch((cause: unknown) => {
+    throw new AppError(ErrorCodes.CORPUS_EMPTY, `The corpus folder ${options.corpusDir} cannot be read (${String(cause)}).`, { cause });
+  });
+  if (previous && previous.manifest.corpusFingerprint === corpusFingerprint && !manifestMismatch(previous.manifest, settings)) {
+    const { articleCount, passageCount, skipped } = previous.manifest;
+    return {
+      index: previous,
+      summary: { upToDate: true, articles: articleCount, passages: passageCount, embedded: 0, reused: passageCount, skipped, seconds: seconds() },
+    };
+  }
+
+  const { articles, skipped } = await loadCorpus(options.corpusDir);
+  if (articles.length === 0) {
+    const reasons = skipped.map((s) => `${s.file}: ${s.reason}`).join('; ');
+    throw new AppError(ErrorCodes.CORPUS_EMPTY, `No usable article in ${options.corpusDir}${reasons ? ` (${reasons})` : ''}.`);
+  }
+  const split = { maxTokens: embedder.maxTokens, countTokens: (text: string) => embedder.countTokens(text) };
+  const passages = articles.flatMap((article) => splitArticle(article, split));
+
+  // Embed every passage and sentence text the previous build did not have, in one batched pass.
+  const cache = previousVectors(previous);
+  const sentenceTexts = passages.map((p) => p.sentences.map(([start, end]) => p.text.slice(start, end)));
+  const missing = [...new Set([...passages.map((p) => p.text), ...sentenceTexts.flat()])].filter((text) => !cache.has(embeddingKey(settings, text)));
+  const reusedPassages = passages.filter((p) => cache.has(embeddingKey(settings, p.text))).length;
+  const embeddedPassages = passages.length - reusedPassages;
+  options.onProgress?.({ phase: 'embedding', done: 0, total: embeddedPassages });
+  const fresh = await embedder.embedPassages(missing, {
+    onProgress: ({ done, total }) => options.onProgress?.({ phase: 'embedding', done: Math.round((done / total) * embeddedPassages), total: embeddedPassages }),
+  });
+  missing.forEach((text, k) => {
+    const vector = fresh[k];
+    if (vector) cache.set(embeddingKey(settings, text), vector);
+  });
+  const vectorOf = (text: string): Float32Array => cache.get(embeddingKey(settings, text)) ?? new Float32Array(settings.dimensions);
+
+  options.onProgress?.({ phase: 'indexing', done: 0, total: 0 });
+  const passageVectors = passages.map((p) => vectorOf(p.text));
+  const passageCounts = new Map<string, number>();
+  for (const { articleId } of passages) passageCounts.set(articleId, (passageCounts.get(articleId) ?? 0) + 1);
+  const indexedArticles: IndexedArticle[] = articles.map(({ paragraphs: _text, ...article }) => ({ ...article, passageCount: passageCounts.get(article.id) ?? 0 }));
+  const content = {
+    articles: indexedArticles,
+    passages,
+    passageVectors,
+    sentenceVectors: sentenceTexts.map((texts) => texts.map(vectorOf)),
+    vectors: VectorIndex.build(passageVectors, settings.dimensions),
+    lexical: LexicalIndex.build(passages.map((p) => p.text)),
+    ...termStatistics(passages),
+  };
+
+  options.onProgress?.({ phase: 'saving', done: 0, total: 0 });
+  const manifest = await saveIndex(options.indexDir, content, {
+    formatVersion: INDEX_FORMAT_VERSION,
+    embedding: settings,
+    hnsw: HNSW_PARAMETERS,
+    corpusFingerprint,
+    builtAt: new Date().toISOString(),
+    articleCount: articles.length,
+    passageCount: passages.length,
+    skipped,
+  });
+  return {
+    index: { ...content, manifest },
+    summary: { upToDate: false, articles: articles.length, passages: passages.length, embedded: embeddedPassages, reused: reusedPassages, skipped, seconds: seconds() },
+  };
+}

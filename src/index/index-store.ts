@@ -1,0 +1,177 @@
+/**
+ * @module index-store: the index on disk. Each build lives in its own folder under `builds/`;
+ * the file `CURRENT` names the live one and is replaced by an atomic rename, so a reader sees the
+ * old build or the new one, never half of each, and a crash mid-write leaves the old one live.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Passage } from '../corpus/article.js';
+import { AppError, ErrorCodes } from '../errors.js';
+import { Vocabulary } from '../search/spelling.js';
+import { LexicalIndex } from './lexical-index.js';
+import { type FileChecksum, type Manifest, sha256 } from './manifest.js';
+import type { IndexedArticle, StoryIndex } from './story-index.js';
+import { VectorIndex } from './vector-index.js';
+
+const CURRENT = 'CURRENT';
+const BUILDS = 'builds';
+const MANIFEST = 'manifest.json';
+
+/** The data files of one build, each checksummed in the manifest. */
+const FILES = {
+  passages: 'passages.json',
+  passageVectors: 'passage-vectors.f32',
+  sentenceVectors: 'sentence-vectors.f32',
+  hnsw: 'vectors.hnsw',
+  lexical: 'lexical.json',
+  terms: 'terms.json',
+} as const;
+
+interface PassagesFile {
+  articles: IndexedArticle[];
+  passages: Passage[];
+}
+
+interface TermsFile {
+  /** Normalised word → occurrences, for spelling correction. */
+  words: [string, number][];
+  /** Index term → passages containing it, for weighting query terms. */
+  documentFrequency: [string, number][];
+}
+
+function corrupt(indexDir: string, detail: string, cause?: unknown): AppError {
+  return new AppError(ErrorCodes.INDEX_CORRUPT, `The index in ${indexDir} is damaged (${detail}); it will be rebuilt.`, { cause });
+}
+
+function toBytes(vectors: readonly Float32Array[], dimensions: number): Uint8Array {
+  const flat = new Float32Array(vectors.length * dimensions);
+  vectors.forEach((vector, k) => flat.set(vector, k * dimensions));
+  return new Uint8Array(flat.buffer);
+}
+
+function fromBytes(bytes: Buffer, dimensions: number): Float32Array[] {
+  // Copy into an aligned buffer: a Buffer's offset into its pool need not be a multiple of 4.
+  const flat = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(flat.buffer).set(bytes);
+  return Array.from({ length: flat.length / dimensions }, (_, k) => flat.subarray(k * dimensions, (k + 1) * dimensions));
+}
+
+/** The id of the live build, or undefined when there is none. */
+async function currentBuild(indexDir: string): Promise<string | undefined> {
+  try {
+    return (await readFile(join(indexDir, CURRENT), 'utf8')).trim() || undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+export async function readManifest(indexDir: string): Promise<Manifest | undefined> {
+  const build = await currentBuild(indexDir);
+  if (build === undefined) return undefined;
+  try {
+    return JSON.parse(await readFile(join(indexDir, BUILDS, build, MANIFEST), 'utf8')) as Manifest;
+  } catch (cause) {
+    throw corrupt(indexDir, `its manifest cannot be read: ${String(cause)}`, cause);
+  }
+}
+
+/** Loads the live build after checking every file against the manifest. */
+export async function loadIndex(indexDir: string): Promise<StoryIndex> {
+  const build = await currentBuild(indexDir);
+  if (build === undefined) throw new AppError(ErrorCodes.INDEX_MISSING, `No index has been built in ${indexDir} yet.`);
+  const dir = join(indexDir, BUILDS, build);
+  const manifest = await readManifest(indexDir);
+  if (!manifest) throw new AppError(ErrorCodes.INDEX_MISSING, `No index has been built in ${indexDir} yet.`);
+  const contents = new Map<string, Buffer>();
+  for (const name of Object.values(FILES)) {
+    const expected = manifest.files[name];
+    const bytes = await readFile(join(dir, name)).catch((cause: unknown) => {
+      throw corrupt(indexDir, `${name} cannot be read`, cause);
+    });
+    if (!expected || bytes.byteLength !== expected.bytes) throw corrupt(indexDir, `${name} has ${bytes.byteLength} bytes, expected ${expected?.bytes}`);
+    if (sha256(bytes) !== expected.sha256) throw corrupt(indexDir, `${name} does not match its checksum`);
+    contents.set(name, bytes);
+  }
+  const text = (name: string): string => contents.get(name)?.toString('utf8') ?? '';
+  try {
+    const { dimensions } = manifest.embedding;
+    const { articles, passages } = JSON.parse(text(FILES.passages)) as PassagesFile;
+    const passageVectors = fromBytes(contents.get(FILES.passageVectors) ?? Buffer.alloc(0), dimensions);
+    const flatSentenceVectors = fromBytes(contents.get(FILES.sentenceVectors) ?? Buffer.alloc(0), dimensions);
+    let next = 0;
+    const sentenceVectors = passages.map((passage) => passage.sentences.map(() => flatSentenceVectors[next++] ?? new Float32Array(dimensions)));
+    if (passageVectors.length !== passages.length || next !== flatSentenceVectors.length) throw new Error('vector counts do not match the passages');
+    const terms = JSON.parse(text(FILES.terms)) as TermsFile;
+    return {
+      manifest,
+      articles,
+      passages,
+      passageVectors,
+      sentenceVectors,
+      vectors: await VectorIndex.read(join(dir, FILES.hnsw), dimensions),
+      lexical: LexicalIndex.fromJSON(text(FILES.lexical)),
+      vocabulary: new Vocabulary(new Map(terms.words)),
+      documentFrequency: new Map(terms.documentFrequency),
+    };
+  } catch (cause) {
+    throw corrupt(indexDir, `its files are inconsistent: ${String(cause)}`, cause);
+  }
+}
+
+/**
+ * Writes a complete build beside the live one, then makes it live. Earlier builds are removed
+ * afterwards; readers that loaded them keep their copy in memory.
+ */
+export async function saveIndex(indexDir: string, index: Omit<StoryIndex, 'manifest'>, manifest: Omit<Manifest, 'files'>): Promise<Manifest> {
+  const buildsDir = join(indexDir, BUILDS);
+  const id = `${manifest.builtAt.replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+  const staging = join(buildsDir, `.staging-${id}`);
+  await mkdir(staging, { recursive: true });
+  const { dimensions } = manifest.embedding;
+  const terms: TermsFile = { words: [...index.vocabulary.entries()], documentFrequency: [...index.documentFrequency] };
+  const data: [string, Uint8Array | string][] = [
+    [FILES.passages, JSON.stringify({ articles: index.articles, passages: index.passages } satisfies PassagesFile)],
+    [FILES.passageVectors, toBytes(index.passageVectors, dimensions)],
+    [FILES.sentenceVectors, toBytes(index.sentenceVectors.flat(), dimensions)],
+    [FILES.lexical, index.lexical.toJSON()],
+    [FILES.terms, JSON.stringify(terms)],
+  ];
+  const files: Record<string, FileChecksum> = {};
+  try {
+    for (const [name, content] of data) {
+      await writeFile(join(staging, name), content);
+      files[name] = { bytes: Buffer.byteLength(content), sha256: sha256(content) };
+    }
+    await index.vectors.write(join(staging, FILES.hnsw));
+    const hnswBytes = await readFile(join(staging, FILES.hnsw));
+    files[FILES.hnsw] = { bytes: hnswBytes.byteLength, sha256: sha256(hnswBytes) };
+    const complete: Manifest = { ...manifest, files };
+    await writeFile(join(staging, MANIFEST), JSON.stringify(complete, null, 2));
+    await rename(staging, join(buildsDir, id));
+    const pointer = join(indexDir, `.${CURRENT}.${id}`);
+    await writeFile(pointer, id);
+    await rename(pointer, join(indexDir, CURRENT));
+    await removeOtherBuilds(buildsDir, id);
+    return complete;
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A staging folder this old belongs to a build that crashed, not to one still writing. */
+const ABANDONED_STAGING_MS = 60 * 60 * 1000;
+
+async function removeOtherBuilds(buildsDir: string, keep: string): Promise<void> {
+  for (const name of await readdir(buildsDir)) {
+    if (name === keep) continue;
+    const path = join(buildsDir, name);
+    if (name.startsWith('.staging-')) {
+      const age = Date.now() - (await stat(path)).mtimeMs;
+      if (age < ABANDONED_STAGING_MS) continue;
+    }
+    await rm(path, { recursive: true, force: true });
+  }
+}

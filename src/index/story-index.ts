@@ -1,0 +1,26 @@
+/** @module story-index: a loaded index, everything search needs, held in memory. */
+import type { Article, Passage } from '../corpus/article.js';
+import type { Vocabulary } from '../search/spelling.js';
+import type { LexicalIndex } from './lexical-index.js';
+import type { Manifest } from './manifest.js';
+import type { VectorIndex } from './vector-index.js';
+
+/** An article as the index lists it: metadata without the text (that lives in the passages). */
+export interface IndexedArticle extends Omit<Article, 'paragraphs'> {
+  passageCount: number;
+}
+
+export interface StoryIndex {
+  manifest: Manifest;
+  articles: IndexedArticle[];
+  /** A passage's position in this list is its label in the vector and lexical indexes. */
+  passages: Passage[];
+  passageVectors: Float32Array[];
+  /** Per passage, one vector per sentence: questions usually target a single sentence. */
+  sentenceVectors: Float32Array[][];
+  vectors: VectorIndex;
+  lexical: LexicalIndex;
+  vocabulary: Vocabulary;
+  /** Index term → number of passages containing it. */
+  documentFrequency: ReadonlyMap<string, number>;
+}

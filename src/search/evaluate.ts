@@ -1,0 +1,82 @@
+/**
+ * @module evaluate: retrieval quality on a question set. A question lists substrings of the
+ * passages that answer it, or null when the story does not answer it and it must be declined.
+ */
+
+export interface EvalQuestion {
+  q: string;
+  /** Substrings of answering passages; null = out of scope. */
+  expect: string[] | null;
+}
+
+export interface EvalOutcome {
+  question: EvalQuestion;
+  answered: boolean;
+  /** Passage texts, best first. */
+  ranking: string[];
+}
+
+export interface EvalReport {
+  n: number;
+  hit1: number;
+  hit3: number;
+  mrr: number;
+  /** Share of out-of-scope questions declined. */
+  declined_oos: number;
+  /** Share of answerable questions declined. */
+  false_declines: number;
+}
+
+/** Case, spacing and quote style do not matter: ’ = ' and “ ” = ". */
+export function normalizeForMatch(text: string): string {
+  return text
+    .replace(/[’‘‛′]/g, "'")
+    .replace(/[“”„″]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** 1-based rank of the first passage containing an expected substring, or undefined. */
+export function firstHit(ranking: readonly string[], expected: readonly string[]): number | undefined {
+  const needles = expected.map(normalizeForMatch);
+  const position = ranking.findIndex((text) => {
+    const haystack = normalizeForMatch(text);
+    return needles.some((needle) => haystack.includes(needle));
+  });
+  return position < 0 ? undefined : position + 1;
+}
+
+export function parseQuestions(jsonl: string): EvalQuestion[] {
+  return jsonl
+    .split('\n')
+    .map((line, k) => ({ line: line.trim(), number: k + 1 }))
+    .filter(({ line }) => line !== '')
+    .map(({ line, number }) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        throw new Error(`line ${number} is not JSON`);
+      }
+      const { q, expect } = (parsed ?? {}) as Partial<EvalQuestion>;
+      const validExpect = expect === null || (Array.isArray(expect) && expect.every((e) => typeof e === 'string'));
+      if (typeof q !== 'string' || !validExpect) throw new Error(`line ${number} needs {"q": string, "expect": string[] | null}`);
+      return { q, expect: expect ?? null };
+    });
+}
+
+export function report(outcomes: readonly EvalOutcome[]): EvalReport {
+  const answerable = outcomes.filter((o) => o.question.expect !== null);
+  const outOfScope = outcomes.filter((o) => o.question.expect === null);
+  const ranks = answerable.map((o) => firstHit(o.ranking, o.question.expect ?? []));
+  const share = (count: number, total: number): number => (total === 0 ? 0 : count / total);
+  return {
+    n: outcomes.length,
+    hit1: share(ranks.filter((r) => r === 1).length, answerable.length),
+    hit3: share(ranks.filter((r) => r !== undefined && r <= 3).length, answerable.length),
+    mrr: share(ranks.reduce((sum: number, r) => sum + (r === undefined ? 0 : 1 / r), 0), answerable.length),
+    declined_oos: share(outOfScope.filter((o) => !o.answered).length, outOfScope.length),
+    false_declines: share(answerable.filter((o) => !o.answered).length, answerable.length),
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * @module fuse: one relevance score from lexical and semantic evidence. Each signal is first put
+ * on a 0-1 scale within the candidate set (BM25 relative to the best match, cosine min-max), so
+ * neither dominates by its units; then a weighted sum. Pure, so it is tested on hand-made numbers.
+ */
+
+export interface CandidateFeatures {
+  /** BM25 score of the passage; 0 when the lexical side did not find it. */
+  bm25: number;
+  /** Best cosine similarity of the question to the passage or one of its sentences. */
+  similarity: number;
+  /** Share of the question's (IDF-weighted) terms present in the best sentence, 0-1. */
+  coverage: number;
+  /** Whether a sentence holds the kind of answer asked for (a date for "when", ...). */
+  hasAnswerType: boolean;
+}
+
+/**
+ * The dense side carries most weight: it is the only signal for paraphrases that share no word
+ * with the passage. The lexical side (document and sentence level) sharpens exact matches of
+ * names and rare words, where a small encoder is weakest.
+ */
+export const FUSION_WEIGHTS = { bm25: 0.2, coverage: 0.2, similarity: 0.6, answerType: 0.1 } as const;
+
+export function fuse(candidates: readonly CandidateFeatures[], weights: typeof FUSION_WEIGHTS = FUSION_WEIGHTS): number[] {
+  if (candidates.length === 0) return [];
+  const bestBm25 = Math.max(...candidates.map((c) => c.bm25));
+  const similarities = candidates.map((c) => c.similarity);
+  const lowest = Math.min(...similarities);
+  const range = Math.max(...similarities) - lowest;
+  return candidates.map(
+    (c) =>
+      weights.bm25 * (bestBm25 > 0 ? c.bm25 / bestBm25 : 0) +
+      weights.coverage * c.coverage +
+      weights.similarity * (range > 0 ? (c.similarity - lowest) / range : 1) +
+      weights.answerType * (c.hasAnswerType ? 1 : 0),
+  );
+}

@@ -1,0 +1,64 @@
+/** @module query: a question analysed against the story: spelling fixed, terms weighted, answer type guessed. */
+import { normalizeWord, termOf, words } from '../index/terms.js';
+import { type AnswerType, answerTypeOf } from './answer-type.js';
+import type { Vocabulary } from './spelling.js';
+
+export interface AnalysedQuestion {
+  /** The question as asked. */
+  original: string;
+  /** The question with misspelt words replaced by the story's spelling; what gets searched. */
+  text: string;
+  /** Replaced words, original → corrected. */
+  corrections: [string, string][];
+  /** Distinct index terms, each with its weight (inverse document frequency). */
+  terms: Map<string, number>;
+  answerType: AnswerType | undefined;
+  /** Capitalised words (names) that appear nowhere in the story, e.g. "China" in a story that never mentions it. */
+  unknownNames: string[];
+}
+
+export interface TermStatistics {
+  vocabulary: Vocabulary;
+  documentFrequency: ReadonlyMap<string, number>;
+  passageCount: number;
+}
+
+/** BM25's inverse document frequency, always positive. */
+export function inverseDocumentFrequency(documentFrequency: number, passageCount: number): number {
+  return Math.log(1 + (passageCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
+}
+
+/** Words opening a question are capitalised for grammar, not because they are names. */
+function looksLikeName(word: string, index: number, question: string): boolean {
+  if (!/^\p{Lu}/u.test(word) || word.length < 2) return false;
+  const before = question.slice(0, index).trimEnd();
+  return before !== '' && !/[.!?:;"“(]$/.test(before);
+}
+
+export function analyseQuestion(question: string, statistics: TermStatistics): AnalysedQuestion {
+  const corrections: [string, string][] = [];
+  const unknownNames: string[] = [];
+  let text = '';
+  let copied = 0;
+  for (const { word, index } of words(question)) {
+    const normalized = normalizeWord(word);
+    const term = termOf(word);
+    if (term === undefined || !/^\p{L}+$/u.test(normalized) || statistics.documentFrequency.has(term) || statistics.vocabulary.has(normalized)) continue;
+    const corrected = statistics.vocabulary.correct(normalized);
+    if (corrected !== undefined) {
+      corrections.push([word, corrected]);
+      text += question.slice(copied, index) + corrected;
+      copied = index + word.length;
+    } else if (looksLikeName(word, index, question)) {
+      unknownNames.push(word);
+    }
+  }
+  text += question.slice(copied);
+
+  const terms = new Map<string, number>();
+  for (const { word } of words(text)) {
+    const term = termOf(word);
+    if (term !== undefined) terms.set(term, inverseDocumentFrequency(statistics.documentFrequency.get(term) ?? 0, statistics.passageCount));
+  }
+  return { original: question, text, corrections, terms, answerType: answerTypeOf(text), unknownNames };
+}

@@ -1,0 +1,140 @@
+/**
+ * @module search: question → ranked passages with their best sentence, and whether the story
+ * answers it at all. Lexical (BM25) and dense (HNSW) retrieval each propose candidates; every
+ * candidate is then scored on both signals at passage and sentence level and fused.
+ */
+import type { Passage, Span } from '../corpus/article.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import type { IndexedArticle, StoryIndex } from '../index/story-index.js';
+import { termsOf } from '../index/terms.js';
+import { containsAnswerType } from './answer-type.js';
+import { type Decision, decide } from './answerability.js';
+import { type CandidateFeatures, fuse } from './fuse.js';
+import { type AnalysedQuestion, analyseQuestion } from './query.js';
+
+export interface RankedPassage {
+  passage: Passage;
+  article: IndexedArticle;
+  /** Fused relevance in [0, 1.1]; comparable within one question, not across questions. */
+  score: number;
+  /** The sentence that best answers the question. */
+  highlight: Span;
+  /** Best cosine similarity between the question and the passage or one of its sentences. */
+  similarity: number;
+  /** Share of the question's term weight found in the best sentence. */
+  coverage: number;
+}
+
+export interface SearchTimings {
+  embedMs: number;
+  lexicalMs: number;
+  vectorMs: number;
+  fusionMs: number;
+}
+
+export interface SearchResult {
+  question: AnalysedQuestion;
+  /** False when the story does not answer the question; `passages` then holds the closest ones anyway. */
+  answered: boolean;
+  decision: Decision;
+  /** Best first. */
+  passages: RankedPassage[];
+  timings: SearchTimings;
+}
+
+export interface SearchOptions {
+  /** Passages to return. @default 10 */
+  limit?: number;
+  /** Candidates taken from each retriever before fusion. @default 50 */
+  candidates?: number;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let k = 0; k < a.length; k += 1) sum += (a[k] ?? 0) * (b[k] ?? 0);
+  return sum;
+}
+
+const articleMaps = new WeakMap<StoryIndex, Map<string, IndexedArticle>>();
+function articleOf(index: StoryIndex, passage: Passage): IndexedArticle {
+  let byId = articleMaps.get(index);
+  if (!byId) {
+    byId = new Map(index.articles.map((article) => [article.id, article]));
+    articleMaps.set(index, byId);
+  }
+  const article = byId.get(passage.articleId);
+  if (!article) throw new Error(`passage ${passage.id} has no article`);
+  return article;
+}
+
+/** Per-sentence evidence for one candidate passage. */
+function sentenceEvidence(index: StoryIndex, label: number, question: AnalysedQuestion, queryVector: Float32Array) {
+  const passage = index.passages[label] as Passage;
+  const totalWeight = [...question.terms.values()].reduce((sum, weight) => sum + weight, 0);
+  return passage.sentences.map((span, s) => {
+    const sentence = passage.text.slice(span[0], span[1]);
+    const present = new Set(termsOf(sentence));
+    let matched = 0;
+    for (const [term, weight] of question.terms) if (present.has(term)) matched += weight;
+    const vector = index.sentenceVectors[label]?.[s];
+    return {
+      span,
+      coverage: totalWeight > 0 ? matched / totalWeight : 0,
+      similarity: vector ? dot(queryVector, vector) : -1,
+      hasAnswerType: question.answerType !== undefined && containsAnswerType(sentence, question.answerType),
+    };
+  });
+}
+
+export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'embedQuery'>, question: string, options: SearchOptions = {}): Promise<SearchResult> {
+  const limit = options.limit ?? 10;
+  const candidates = options.candidates ?? 50;
+  const analysed = analyseQuestion(question, {
+    vocabulary: index.vocabulary,
+    documentFrequency: index.documentFrequency,
+    passageCount: index.passages.length,
+  });
+
+  let mark = performance.now();
+  const lap = (): number => {
+    const now = performance.now();
+    const elapsed = now - mark;
+    mark = now;
+    return elapsed;
+  };
+  const queryVector = await embedder.embedQuery(analysed.text);
+  const embedMs = lap();
+  const lexicalHits = index.lexical.search(analysed.text, candidates);
+  const lexicalMs = lap();
+  const vectorHits = index.vectors.search(queryVector, candidates);
+  const vectorMs = lap();
+
+  const bm25 = new Map(lexicalHits.map((hit) => [hit.passage, hit.score]));
+  const labels = [...new Set([...lexicalHits.map((h) => h.passage), ...vectorHits.map((h) => h.passage)])];
+  const evidence = labels.map((label) => {
+    const sentences = sentenceEvidence(index, label, analysed, queryVector);
+    const passageSimilarity = dot(queryVector, index.passageVectors[label] as Float32Array);
+    return { label, sentences, passageSimilarity };
+  });
+  const features: CandidateFeatures[] = evidence.map(({ label, sentences, passageSimilarity }) => ({
+    bm25: bm25.get(label) ?? 0,
+    similarity: Math.max(passageSimilarity, ...sentences.map((s) => s.similarity)),
+    coverage: Math.max(0, ...sentences.map((s) => s.coverage)),
+    hasAnswerType: sentences.some((s) => s.hasAnswerType),
+  }));
+  const scores = fuse(features);
+  const ranked = evidence
+    .map(({ label, sentences }, k) => {
+      const passage = index.passages[label] as Passage;
+      const best = fuse(sentences.map((s) => ({ bm25: 0, similarity: s.similarity, coverage: s.coverage, hasAnswerType: s.hasAnswerType })));
+      const highlight = sentences[best.indexOf(Math.max(...best))]?.span ?? ([0, passage.text.length] as const);
+      const { similarity, coverage } = features[k] as CandidateFeatures;
+      return { passage, article: articleOf(index, passage), score: scores[k] ?? 0, highlight, similarity, coverage };
+    })
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit);
+  const fusionMs = lap();
+
+  const decision = decide(analysed, ranked);
+  return { question: analysed, answered: decision.answered, decision, passages: ranked, timings: { embedMs, lexicalMs, vectorMs, fusionMs } };
+}
