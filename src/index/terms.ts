@@ -26,22 +26,30 @@ const COUNTRY_ALIASES: Readonly<Record<string, readonly string[]>> = {
   turkey: ['turkish', 'ankara'],
   egypt: ['egyptian', 'egyptians', 'cairo'],
   japan: ['japanese', 'tokyo'],
+  un: [],
+  eu: [],
 };
 /** Months as AP style abbreviates them, so "August" finds "Aug. 21". */
 const MONTH_ALIASES: Readonly<Record<string, readonly string[]>> = {
   jan: ['january'], feb: ['february'], mar: ['march'], apr: ['april'], jun: ['june'], jul: ['july'],
   aug: ['august'], sep: ['sept', 'september'], oct: ['october'], nov: ['november'], dec: ['december'],
 };
+/**
+ * Canonical terms are upper case, which no stem is, so they never collide with a stemmed word
+ * ("use" stems to "us").
+ */
 const CANONICAL = new Map(
-  Object.entries({ ...COUNTRY_ALIASES, ...MONTH_ALIASES }).flatMap(([canonical, aliases]) => aliases.map((alias) => [alias, canonical] as const)),
+  Object.entries({ ...COUNTRY_ALIASES, ...MONTH_ALIASES }).flatMap(([canonical, aliases]) =>
+    [canonical, ...aliases].map((alias) => [alias, canonical.toUpperCase()] as const),
+  ),
 );
 
 /** Names often written out in full in articles and abbreviated in questions, or the other way round. */
 const PHRASES: Readonly<Record<string, string>> = {
-  'united nations': 'un',
-  'united states': 'us',
-  'united kingdom': 'uk',
-  'european union': 'eu',
+  'united nations': 'UN',
+  'united states': 'US',
+  'united kingdom': 'UK',
+  'european union': 'EU',
 };
 
 /** Letters and digits, with inner apostrophes, dots and commas kept so "U.S.", "1,400" and "it's" stay whole. */

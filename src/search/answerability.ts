@@ -16,7 +16,7 @@ export interface BestEvidence {
 }
 
 /** Below both, a question shares neither meaning nor words with the story. */
-export const ANSWERABILITY_THRESHOLDS = { similarity: 0.45, coverage: 0.5 } as const;
+export const ANSWERABILITY_THRESHOLDS = { similarity: 0.36, coverage: 0.25 } as const;
 
 /** The answer may sit in any of the first few passages, so the strongest evidence among them counts. */
 export const EVIDENCE_DEPTH = 3;
