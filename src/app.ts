@@ -29,6 +29,8 @@ export interface App {
   /** Rebuilds from the corpus folder and swaps the new index in; fails with REINDEX_IN_PROGRESS if one is running. */
   reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary>;
   readonly reindexing: boolean;
+  /** The build done while opening (index missing, stale or damaged), if there was one. */
+  readonly openingBuild: BuildSummary | undefined;
   sources(): Sources;
   close(): Promise<void>;
 }
@@ -79,6 +81,7 @@ class StoryApp implements App {
     private readonly embedder: Embedder,
     private readonly logger: Logger,
     private index: StoryIndex,
+    readonly openingBuild: BuildSummary | undefined = undefined,
   ) {}
 
   get reindexing(): boolean {
@@ -147,8 +150,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     else logger.info({ indexDir: config.indexDir }, 'no index yet; building it');
   }
   try {
-    const { index } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);
-    return new StoryApp(config, embedder, logger, index);
+    const { index, summary } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);
+    return new StoryApp(config, embedder, logger, index, summary);
   } catch (error) {
     await embedder.dispose();
     throw error;

@@ -10,8 +10,11 @@ export interface CliContext {
   logger: Logger;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /** Opens the app, building or refreshing the index first when needed (with progress on stderr). */
-  openApp(): Promise<App>;
+  /**
+   * Opens the app, building the index first when it is missing or damaged (with progress on
+   * stderr), and, unless `refresh` is false, when the corpus changed since it was built.
+   */
+  openApp(options?: { refresh?: boolean }): Promise<App>;
   /** Reports build progress on stderr. */
   progress(progress: BuildProgress): void;
 }

@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     stdout: process.stdout,
     stderr: process.stderr,
     progress,
-    openApp: () => createApp(config, { logger, onBuildProgress: progress }),
+    openApp: ({ refresh = true } = {}) => createApp(config, { logger, onBuildProgress: progress, trustIndex: !refresh }),
   };
   return command.run(context, parsed.values, parsed.positionals);
 }

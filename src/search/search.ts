@@ -10,6 +10,7 @@ import { termsOf } from '../index/terms.js';
 import { containsAnswerType } from './answer-type.js';
 import { type Decision, decide } from './answerability.js';
 import { type CandidateFeatures, fuse } from './fuse.js';
+import { bestSentence } from './highlight.js';
 import { type AnalysedQuestion, analyseQuestion } from './query.js';
 
 export interface RankedPassage {
@@ -126,8 +127,7 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
   const ranked = evidence
     .map(({ label, sentences }, k) => {
       const passage = index.passages[label] as Passage;
-      const best = fuse(sentences.map((s) => ({ bm25: 0, similarity: s.similarity, coverage: s.coverage, hasAnswerType: s.hasAnswerType })));
-      const highlight = sentences[best.indexOf(Math.max(...best))]?.span ?? ([0, passage.text.length] as const);
+      const highlight = sentences[bestSentence(sentences)]?.span ?? ([0, passage.text.length] as const);
       const { similarity, coverage } = features[k] as CandidateFeatures;
       return { passage, article: articleOf(index, passage), score: scores[k] ?? 0, highlight, similarity, coverage };
     })

@@ -7,9 +7,10 @@ export const reindex: CliCommand = {
   usage: 'reindex',
   options: {},
   async run(context) {
-    const app = await context.openApp();
+    const app = await context.openApp({ refresh: false });
     try {
-      const summary = await app.reindex((progress) => context.progress(progress));
+      // A missing or damaged index was already rebuilt while opening; that build is the reindex.
+      const summary = app.openingBuild ?? (await app.reindex((progress) => context.progress(progress)));
       const lines = [
         summary.upToDate ? 'The index was already up to date.' : 'Index rebuilt.',
         `  articles: ${summary.articles}`,

@@ -1,0 +1,112 @@
+/** Building, reloading and incrementally rebuilding the index, with the real model. */
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CountingEmbedder } from '../../tests/support/counting-embedder.js';
+import { makeTempDir } from '../../tests/support/temp-dir.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import { resolveModelSpec } from '../embeddings/models.js';
+import { createTransformersEmbedder } from '../embeddings/transformers-embedder.js';
+import { isAppError } from '../errors.js';
+import { buildIndex } from './build-index.js';
+import { loadIndex } from './index-store.js';
+
+const SEED_FILE = '000_224c5ab2ccd913b3.txt';
+const PREFIXES = { queryPrefix: '', passagePrefix: '' };
+
+describe('buildIndex', () => {
+  let model: Embedder;
+  let scratch: string;
+
+  beforeAll(async () => {
+    model = await createTransformersEmbedder({ model: resolveModelSpec('use-lite'), cacheDir: '.cache/models' });
+    scratch = await makeTempDir('index');
+  });
+  afterAll(async () => {
+    await model.dispose();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  async function freshCorpus(name: string): Promise<{ corpusDir: string; indexDir: string }> {
+    const corpusDir = join(scratch, name, 'corpus');
+    await cp('corpus', corpusDir, { recursive: true });
+    return { corpusDir, indexDir: join(scratch, name, 'index') };
+  }
+
+  it('builds, saves and reloads the same index', async () => {
+    const dirs = await freshCorpus('reload');
+    const { index, summary } = await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES });
+    expect(summary).toMatchObject({ upToDate: false, articles: 1, passages: 13, embedded: 13, reused: 0, skipped: [] });
+    const loaded = await loadIndex(dirs.indexDir);
+    expect(loaded.passages).toEqual(index.passages);
+    expect(loaded.manifest).toEqual(index.manifest);
+    expect(loaded.manifest.embedding).toEqual({ modelId: 'use-lite', dimensions: 512, ...PREFIXES });
+    expect(Array.from(loaded.passageVectors[5] ?? [])).toEqual(Array.from(index.passageVectors[5] ?? []));
+    expect(loaded.vectors.search(index.passageVectors[5] as Float32Array, 1)[0]?.passage).toBe(5);
+  });
+
+  it('does nothing for an unchanged corpus, and re-embeds only the edited passage', async () => {
+    const dirs = await freshCorpus('incremental');
+    const first = await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES });
+
+    const unchanged = new CountingEmbedder(model);
+    const again = await buildIndex({ ...dirs, embedder: unchanged, prefixes: PREFIXES, previous: first.index });
+    expect(again.summary).toMatchObject({ upToDate: true, embedded: 0, reused: 13 });
+    expect(unchanged.embeddedTexts).toEqual([]);
+
+    const file = join(dirs.corpusDir, SEED_FILE);
+    const original = 'But nothing is a sure-fire bet.';
+    const edited = 'But nothing is certain yet.';
+    await writeFile(file, (await readFile(file, 'utf8')).replace(original, edited));
+    const counting = new CountingEmbedder(model);
+    const rebuilt = await buildIndex({ ...dirs, embedder: counting, prefixes: PREFIXES, previous: first.index });
+    expect(rebuilt.summary).toMatchObject({ upToDate: false, passages: 13, embedded: 1, reused: 12 });
+    expect(counting.embeddedTexts).toEqual([edited]); // a one-sentence passage is its own sentence
+    expect(rebuilt.index.passages.find((p) => p.text === edited)?.paragraph).toBe(10);
+
+    // Without the index in memory, a fresh process reuses the saved vectors just the same.
+    const cold = new CountingEmbedder(model);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(edited, original));
+    await buildIndex({ ...dirs, embedder: cold, prefixes: PREFIXES, previous: await loadIndex(dirs.indexDir) });
+    expect(cold.embeddedTexts).toEqual([original]);
+  });
+
+  it('keeps only the live build on disk', async () => {
+    const dirs = await freshCorpus('cleanup');
+    await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES });
+    await writeFile(join(dirs.corpusDir, 'extra.md'), 'Kerry flew to Paris on Sunday to brief allies.');
+    await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES, previous: await loadIndex(dirs.indexDir) });
+    const live = (await readFile(join(dirs.indexDir, 'CURRENT'), 'utf8')).trim();
+    expect(await readdir(join(dirs.indexDir, 'builds'))).toEqual([live]);
+  });
+
+  it.each([
+    ['vectors.hnsw', 'corrupted', (bytes: Buffer) => Buffer.concat([bytes.subarray(0, 100), Buffer.alloc(8, 0xff), bytes.subarray(108)])],
+    ['passage-vectors.f32', 'truncated', (bytes: Buffer) => bytes.subarray(0, bytes.byteLength - 512)],
+    ['passages.json', 'emptied', () => Buffer.alloc(0)],
+  ])('detects a %s file that was %s', async (name, _how, damage) => {
+    const dirs = await freshCorpus(`damaged-${name}`);
+    await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES });
+    const build = (await readFile(join(dirs.indexDir, 'CURRENT'), 'utf8')).trim();
+    const path = join(dirs.indexDir, 'builds', build, name);
+    await writeFile(path, damage(await readFile(path)));
+    const failure = await loadIndex(dirs.indexDir).catch((error: unknown) => error);
+    expect(isAppError(failure, 'INDEX_CORRUPT'), String(failure)).toBe(true);
+    expect((failure as Error).message).toContain(name);
+  });
+
+  it('reports a missing index as missing', async () => {
+    const failure = await loadIndex(join(scratch, 'nothing-here')).catch((error: unknown) => error);
+    expect(isAppError(failure, 'INDEX_MISSING')).toBe(true);
+  });
+
+  it('refuses an empty corpus and leaves the previous index in place', async () => {
+    const dirs = await freshCorpus('emptied');
+    const first = await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES });
+    await writeFile(join(dirs.corpusDir, SEED_FILE), 'Advertisement');
+    const failure = await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES, previous: first.index }).catch((error: unknown) => error);
+    expect(isAppError(failure, 'CORPUS_EMPTY')).toBe(true);
+    expect((failure as Error).message).toContain(`${SEED_FILE}: no article text left`);
+    expect((await loadIndex(dirs.indexDir)).manifest).toEqual(first.index.manifest);
+  });
+});
