@@ -13,7 +13,7 @@ import { manifestMismatch } from './index/manifest.js';
 import type { IndexedArticle, StoryIndex } from './index/story-index.js';
 import { fingerprintCorpus } from './corpus/fingerprint.js';
 import type { Logger } from './logger.js';
-import { type SearchResult, searchStory } from './search/search.js';
+import { type SearchOptions, type SearchResult, searchStory } from './search/search.js';
 
 /** Longer questions are cut here: nobody types more, and the encoder reads 128 pieces anyway. */
 export const MAX_QUESTION_LENGTH = 1000;
@@ -25,7 +25,7 @@ export interface Sources {
 }
 
 export interface App {
-  ask(question: string, options?: { limit?: number }): Promise<SearchResult>;
+  ask(question: string, options?: SearchOptions): Promise<SearchResult>;
   /** Rebuilds from the corpus folder and swaps the new index in; fails with REINDEX_IN_PROGRESS if one is running. */
   reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary>;
   readonly reindexing: boolean;
@@ -88,7 +88,7 @@ class StoryApp implements App {
     return this.building !== undefined;
   }
 
-  async ask(question: string, options: { limit?: number } = {}): Promise<SearchResult> {
+  async ask(question: string, options: SearchOptions = {}): Promise<SearchResult> {
     const trimmed = question.trim().slice(0, MAX_QUESTION_LENGTH);
     if (trimmed === '') throw new AppError(ErrorCodes.QUESTION_INVALID, 'The question is empty.');
     // Read the index once: a swap during the search cannot mix two indexes in one answer.

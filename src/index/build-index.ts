@@ -8,7 +8,7 @@ import { loadCorpus } from '../corpus/load-corpus.js';
 import { splitArticle } from '../corpus/split-passages.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { AppError, ErrorCodes } from '../errors.js';
-import { Vocabulary } from '../search/spelling.js';
+import { Vocabulary } from './vocabulary.js';
 import { saveIndex } from './index-store.js';
 import { LexicalIndex } from './lexical-index.js';
 import { type EmbeddingSettings, INDEX_FORMAT_VERSION, manifestMismatch, sha256 } from './manifest.js';

@@ -8,7 +8,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import type { Passage } from '../corpus/article.js';
 import { AppError, ErrorCodes } from '../errors.js';
-import { Vocabulary } from '../search/spelling.js';
+import { Vocabulary } from './vocabulary.js';
 import { LexicalIndex } from './lexical-index.js';
 import { type FileChecksum, type Manifest, sha256 } from './manifest.js';
 import type { IndexedArticle, StoryIndex } from './story-index.js';

@@ -1,6 +1,6 @@
 /** @module story-index: a loaded index, everything search needs, held in memory. */
 import type { Article, Passage } from '../corpus/article.js';
-import type { Vocabulary } from '../search/spelling.js';
+import type { Vocabulary } from './vocabulary.js';
 import type { LexicalIndex } from './lexical-index.js';
 import type { Manifest } from './manifest.js';
 import type { VectorIndex } from './vector-index.js';

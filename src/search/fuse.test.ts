@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CandidateFeatures, FUSION_WEIGHTS, fuse } from './fuse.js';
+import { type CandidateFeatures, FUSION_WEIGHTS, fuse, reciprocalRankFusion } from './fuse.js';
 
 const candidate = (overrides: Partial<CandidateFeatures>): CandidateFeatures => ({ bm25: 0, similarity: 0.3, coverage: 0, hasAnswerType: false, ...overrides });
 
@@ -29,5 +29,11 @@ describe('fuse', () => {
     expect(fuse([])).toEqual([]);
     expect(fuse([candidate({ similarity: 0.4 })])).toEqual([FUSION_WEIGHTS.similarity]);
     expect(fuse([candidate({ similarity: 0.1 }), candidate({ similarity: 0.4 })]).every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('reciprocalRankFusion', () => {
+  it('sums 1/(k + rank) over the lists', () => {
+    expect(reciprocalRankFusion([[3, 1, 2], [0.1, 0.9, 0.5]], 1)).toEqual([1 / 2 + 1 / 4, 1 / 4 + 1 / 2, 1 / 3 + 1 / 3]);
   });
 });

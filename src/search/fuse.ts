@@ -36,3 +36,15 @@ export function fuse(candidates: readonly CandidateFeatures[], weights: typeof F
       weights.answerType * (c.hasAnswerType ? 1 : 0),
   );
 }
+
+/** Reciprocal-rank fusion (k = 60, as in Cormack et al.): the usual baseline, kept to compare against. */
+export function reciprocalRankFusion(scoreLists: readonly (readonly number[])[], k = 60): number[] {
+  const fused = new Array<number>(scoreLists[0]?.length ?? 0).fill(0);
+  for (const scores of scoreLists) {
+    const order = scores.map((_, i) => i).sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
+    order.forEach((candidate, rank) => {
+      fused[candidate] = (fused[candidate] ?? 0) + 1 / (k + rank + 1);
+    });
+  }
+  return fused;
+}

@@ -1,7 +1,7 @@
 /** @module query: a question analysed against the story: spelling fixed, terms weighted, answer type guessed. */
 import { normalizeWord, termOf, words } from '../index/terms.js';
 import { type AnswerType, answerTypeOf } from './answer-type.js';
-import type { Vocabulary } from './spelling.js';
+import type { Vocabulary } from '../index/vocabulary.js';
 
 export interface AnalysedQuestion {
   /** The question as asked. */

@@ -9,7 +9,7 @@ import type { IndexedArticle, StoryIndex } from '../index/story-index.js';
 import { termsOf } from '../index/terms.js';
 import { containsAnswerType } from './answer-type.js';
 import { type Decision, decide } from './answerability.js';
-import { type CandidateFeatures, fuse } from './fuse.js';
+import { type CandidateFeatures, fuse, reciprocalRankFusion } from './fuse.js';
 import { bestSentence } from './highlight.js';
 import { type AnalysedQuestion, analyseQuestion } from './query.js';
 
@@ -43,7 +43,12 @@ export interface SearchResult {
   timings: SearchTimings;
 }
 
+/** "hybrid" is the product; the single-retriever methods exist to measure what fusion adds. */
+export type SearchMethod = 'hybrid' | 'bm25' | 'dense' | 'rrf';
+
 export interface SearchOptions {
+  /** @default 'hybrid' */
+  method?: SearchMethod;
   /** Passages to return. @default 10 */
   limit?: number;
   /** Candidates taken from each retriever before fusion. @default 50 */
@@ -87,6 +92,19 @@ function sentenceEvidence(index: StoryIndex, label: number, question: AnalysedQu
   });
 }
 
+function scoreCandidates(method: SearchMethod, features: readonly CandidateFeatures[], evidence: readonly { passageSimilarity: number }[]): number[] {
+  switch (method) {
+    case 'hybrid':
+      return fuse(features);
+    case 'bm25':
+      return features.map((f) => f.bm25);
+    case 'dense':
+      return evidence.map((e) => e.passageSimilarity);
+    case 'rrf':
+      return reciprocalRankFusion([features.map((f) => f.bm25), evidence.map((e) => e.passageSimilarity)]);
+  }
+}
+
 export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'embedQuery'>, question: string, options: SearchOptions = {}): Promise<SearchResult> {
   const limit = options.limit ?? 10;
   const candidates = options.candidates ?? 50;
@@ -123,7 +141,7 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
     coverage: Math.max(0, ...sentences.map((s) => s.coverage)),
     hasAnswerType: sentences.some((s) => s.hasAnswerType),
   }));
-  const scores = fuse(features);
+  const scores = scoreCandidates(options.method ?? 'hybrid', features, evidence);
   const ranked = evidence
     .map(({ label, sentences }, k) => {
       const passage = index.passages[label] as Passage;

@@ -1,16 +1,22 @@
 /** `eval FILE.jsonl`: retrieval quality (hit@1, hit@3, MRR, declines) on a question set. */
 import { readFile } from 'node:fs/promises';
 import { type EvalOutcome, parseQuestions, report } from '../../search/evaluate.js';
+import type { SearchMethod } from '../../search/search.js';
 import type { CliCommand } from '../command.js';
+
+function isSearchMethod(value: unknown): value is SearchMethod {
+  return value === 'hybrid' || value === 'bm25' || value === 'dense' || value === 'rrf';
+}
 
 export const evaluate: CliCommand = {
   name: 'eval',
   summary: 'measure retrieval quality on a JSONL question set',
-  usage: 'eval [--json] FILE.jsonl',
-  options: { json: { type: 'boolean' }, verbose: { type: 'boolean' } },
+  usage: 'eval [--json] [--method hybrid|bm25|dense|rrf] FILE.jsonl',
+  options: { json: { type: 'boolean' }, verbose: { type: 'boolean' }, method: { type: 'string' } },
   async run(context, values, positionals) {
     const [file] = positionals;
-    if (file === undefined) {
+    const method = values.method ?? 'hybrid';
+    if (file === undefined || !isSearchMethod(method)) {
       context.stderr.write(`usage: npm run ${this.usage}\n`);
       return 2;
     }
@@ -19,7 +25,7 @@ export const evaluate: CliCommand = {
     try {
       const outcomes: EvalOutcome[] = [];
       for (const question of questions) {
-        const result = await app.ask(question.q, { limit: 10 });
+        const result = await app.ask(question.q, { limit: 10, method });
         outcomes.push({ question, answered: result.answered, ranking: result.passages.map((p) => p.passage.text) });
         if (values.verbose) context.stderr.write(`${result.answered ? 'answered' : 'declined'}\t${question.q}\t→ ${result.passages[0]?.passage.id ?? '-'}\n`);
       }

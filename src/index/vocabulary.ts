@@ -1,5 +1,5 @@
 /**
- * @module spelling: corrects a query's misspelt words against the story's own vocabulary
+ * @module vocabulary: the story's own words, with the nearest one for a misspelt word in a question
  * ("securty" → "security", "kery" → "kerry"), so both lexical and semantic search see the word
  * the articles use.
  */

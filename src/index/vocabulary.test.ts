@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Vocabulary, editDistance } from './spelling.js';
+import { Vocabulary, editDistance } from './vocabulary.js';
 
 const vocabulary = new Vocabulary(new Map([['kerry', 9], ['security', 4], ['hydrolysis', 3], ['told', 5], ['states', 2], ['section', 1], ['attack', 2], ['the', 50]]));
 
-describe('spelling', () => {
+describe('Vocabulary', () => {
   it('measures edits, counting a swap of neighbours as one', () => {
     expect(editDistance('kery', 'kerry', 2)).toBe(1);
     expect(editDistance('teh', 'the', 2)).toBe(1);
