@@ -16,6 +16,9 @@ export interface LexicalHit {
   terms: string[];
 }
 
+/** Shorter stems would match too many unrelated words as prefixes. */
+const MIN_PREFIX_LENGTH = 5;
+
 const OPTIONS: Options<LexicalDocument> = {
   fields: ['text'],
   tokenize: (text) => words(text).map(({ word }) => word),
@@ -39,10 +42,13 @@ export class LexicalIndex {
     return JSON.stringify(this.search_);
   }
 
-  /** Passages sharing any query term, best BM25 first. Typos within one edit are forgiven on longer words. */
+  /**
+   * Passages sharing any query term, best BM25 first. A longer term also matches terms it begins
+   * ("chair" finds "chairman"), at MiniSearch's reduced prefix weight.
+   */
   search(query: string, limit: number): LexicalHit[] {
     return this.search_
-      .search(query, { combineWith: 'OR', fuzzy: (term) => (term.length >= 6 ? 1 : false), prefix: false })
+      .search(query, { combineWith: 'OR', prefix: (term) => term.length >= MIN_PREFIX_LENGTH })
       .slice(0, limit)
       .map((result) => ({ passage: result.id as number, score: result.score, terms: result.terms }));
   }

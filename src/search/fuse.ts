@@ -22,12 +22,19 @@ export interface CandidateFeatures {
  */
 export const FUSION_WEIGHTS = { bm25: 0.2, coverage: 0.2, similarity: 0.6, answerType: 0.1 } as const;
 
+/**
+ * Similarities are rescaled as if the best one were at least this high. A real match scores
+ * 0.5-0.8 with use-lite; when even the best candidate is below, stretching the candidates to the
+ * full 0-1 range would turn noise into a decisive signal and drown an exact name match.
+ */
+export const SIMILARITY_FLOOR = 0.6;
+
 export function fuse(candidates: readonly CandidateFeatures[], weights: typeof FUSION_WEIGHTS = FUSION_WEIGHTS): number[] {
   if (candidates.length === 0) return [];
   const bestBm25 = Math.max(...candidates.map((c) => c.bm25));
   const similarities = candidates.map((c) => c.similarity);
   const lowest = Math.min(...similarities);
-  const range = Math.max(...similarities) - lowest;
+  const range = Math.max(...similarities, SIMILARITY_FLOOR) - lowest;
   return candidates.map(
     (c) =>
       weights.bm25 * (bestBm25 > 0 ? c.bm25 / bestBm25 : 0) +
