@@ -3,6 +3,7 @@
  * ("securty" → "security", "kery" → "kerry"), so both lexical and semantic search see the word
  * the articles use.
  */
+import { isStopword } from './terms.js';
 
 /** Edits allowed for a word of this length: none for short words, where a typo is indistinguishable from another word. */
 function allowedEdits(length: number): number {
@@ -72,7 +73,7 @@ export class Vocabulary {
     let best: { word: string; distance: number; count: number } | undefined;
     for (let length = word.length - limit; length <= word.length + limit; length += 1) {
       for (const candidate of this.byLength.get(length) ?? []) {
-        if (allowedEdits(candidate.length) === 0 || (word.length < 8 && !isDroppedLetterOrSwap(word, candidate))) continue;
+        if (allowedEdits(candidate.length) === 0 || isStopword(candidate) || (word.length < 8 && !isDroppedLetterOrSwap(word, candidate))) continue;
         const distance = editDistance(word, candidate, limit);
         if (distance > limit) continue;
         const count = this.counts.get(candidate) ?? 0;

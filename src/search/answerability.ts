@@ -28,7 +28,7 @@ export function decide(question: AnalysedQuestion, top: readonly BestEvidence[])
     similarity: Math.max(...considered.map((e) => e.similarity)),
     coverage: Math.max(...considered.map((e) => e.coverage)),
   };
-  if (question.unknownNames.length > 0) return { answered: false, reason: `the story never mentions ${question.unknownNames.join(', ')}` };
+  if (question.unmentioned.length > 0) return { answered: false, reason: `the story never mentions ${question.unmentioned.join(', ')}` };
   if (best.similarity < ANSWERABILITY_THRESHOLDS.similarity && best.coverage < ANSWERABILITY_THRESHOLDS.coverage) {
     return { answered: false, reason: `best passage too far (similarity ${best.similarity.toFixed(2)}, coverage ${best.coverage.toFixed(2)})` };
   }

@@ -13,8 +13,11 @@ export interface AnalysedQuestion {
   /** Distinct index terms, each with its weight (inverse document frequency). */
   terms: Map<string, number>;
   answerType: AnswerType | undefined;
-  /** Capitalised words (names) that appear nowhere in the story, e.g. "China" in a story that never mentions it. */
-  unknownNames: string[];
+  /**
+   * Names and years that appear nowhere in the story, e.g. "China" or "2012" in a story that
+   * never mentions them: the question is about something else.
+   */
+  unmentioned: string[];
 }
 
 export interface TermStatistics {
@@ -28,6 +31,8 @@ export function inverseDocumentFrequency(documentFrequency: number, passageCount
   return Math.log(1 + (passageCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
 }
 
+const YEAR = /^(?:1[5-9]|20)\d\d$/;
+
 /** Words opening a question are capitalised for grammar, not because they are names. */
 function looksLikeName(word: string, index: number, question: string): boolean {
   if (!/^\p{Lu}/u.test(word) || word.length < 2) return false;
@@ -37,20 +42,25 @@ function looksLikeName(word: string, index: number, question: string): boolean {
 
 export function analyseQuestion(question: string, statistics: TermStatistics): AnalysedQuestion {
   const corrections: [string, string][] = [];
-  const unknownNames: string[] = [];
+  const unmentioned: string[] = [];
   let text = '';
   let copied = 0;
   for (const { word, index } of words(question)) {
     const normalized = normalizeWord(word);
     const term = termOf(word);
-    if (term === undefined || !/^\p{L}+$/u.test(normalized) || statistics.documentFrequency.has(term) || statistics.vocabulary.has(normalized)) continue;
+    if (term === undefined || statistics.documentFrequency.has(term) || statistics.vocabulary.has(normalized)) continue;
+    if (YEAR.test(normalized)) {
+      unmentioned.push(word);
+      continue;
+    }
+    if (!/^\p{L}+$/u.test(normalized)) continue;
     const corrected = statistics.vocabulary.correct(normalized);
     if (corrected !== undefined) {
       corrections.push([word, corrected]);
       text += question.slice(copied, index) + corrected;
       copied = index + word.length;
     } else if (looksLikeName(word, index, question)) {
-      unknownNames.push(word);
+      unmentioned.push(word);
     }
   }
   text += question.slice(copied);
@@ -60,5 +70,5 @@ export function analyseQuestion(question: string, statistics: TermStatistics): A
     const term = termOf(word);
     if (term !== undefined) terms.set(term, inverseDocumentFrequency(statistics.documentFrequency.get(term) ?? 0, statistics.passageCount));
   }
-  return { original: question, text, corrections, terms, answerType: answerTypeOf(text), unknownNames };
+  return { original: question, text, corrections, terms, answerType: answerTypeOf(text), unmentioned };
 }

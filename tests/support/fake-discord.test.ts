@@ -19,7 +19,10 @@ async function connect(fake: FakeDiscord, options: Partial<ClientOptions> = {}, 
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl }, ...options });
   cleanups.push(() => client.destroy());
   client.on(Events.InteractionCreate, async (interaction) => {
-    if (interaction.isChatInputCommand() && interaction.commandName !== 'ignore') {
+    if (interaction.isChatInputCommand() && interaction.commandName === 'respond') {
+      const response = await interaction.reply({ content: 'r', withResponse: true });
+      await interaction.followUp(`replied with ${response.resource?.message?.id ?? 'nothing'}`);
+    } else if (interaction.isChatInputCommand() && interaction.commandName !== 'ignore') {
       await interaction.deferReply();
       const again = new ButtonBuilder().setCustomId('again').setLabel('Again').setStyle(ButtonStyle.Secondary);
       await interaction.editReply({
@@ -28,7 +31,9 @@ async function connect(fake: FakeDiscord, options: Partial<ClientOptions> = {}, 
         components: [new ActionRowBuilder<ButtonBuilder>().addComponents(again)],
         allowedMentions: { parse: [] },
       });
-      if (interaction.commandName === 'more') await interaction.followUp({ content: 'more', flags: MessageFlags.Ephemeral });
+      if (interaction.commandName === 'more') {
+        await interaction.followUp({ content: 'more', flags: MessageFlags.Ephemeral, files: [{ attachment: Buffer.from('cited'), name: 'sources.txt' }] });
+      }
     } else if (interaction.isButton()) {
       await interaction.update({ content: `clicked ${interaction.customId}`, components: [] });
     }
@@ -66,7 +71,9 @@ describe('fake Discord', () => {
     });
     const followUp = await ask.waitForReply((r) => r.method === 'POST' && r.path.startsWith('/webhooks/'));
     expect(followUp.query.get('wait')).toBe('true');
-    expect(followUp.body).toMatchObject({ content: 'more', flags: 64 });
+    expect(followUp.body).toMatchObject({ content: 'more', flags: 64, attachments: [{ id: '0' }] });
+    expect(followUp.files).toEqual([{ field: 'files[0]', name: 'sources.txt', size: 5 }]);
+    expect(followUp.headers['content-type']).toMatch(/^multipart\/form-data/);
     expect(ask.requests().map((r) => r.method)).toEqual(['POST', 'PATCH', 'POST']);
     const original = ask.original();
     expect(original).toMatchObject({ content: 'hi from shard 0', flags: 0 });
@@ -74,6 +81,13 @@ describe('fake Discord', () => {
     const click = fake.sendButton({ customId: 'again', messageId: String(original?.id) });
     expect(await click.waitForReply()).toMatchObject({ status: 204, body: { type: 7, data: { content: 'clicked again', components: [] } } });
     expect(ask.original()).toMatchObject({ content: 'clicked again', components: [] });
+
+    const respond = fake.sendCommand({ name: 'respond' });
+    const reply = await respond.waitForReply();
+    expect(reply).toMatchObject({ status: 200, body: { type: 4, data: { content: 'r' } } });
+    expect(reply.query.get('with_response')).toBe('true');
+    const followed = await respond.waitForReply((r) => r.path.startsWith('/webhooks/'));
+    expect(followed.body).toMatchObject({ content: `replied with ${String(respond.original()?.id)}` });
 
     const global = await client.application?.commands.set([{ name: 'ask', description: 'Ask about the story' }]);
     expect(global?.map((c) => c.name)).toEqual(['ask']);

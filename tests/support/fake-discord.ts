@@ -438,14 +438,23 @@ async function readBody(request: IncomingMessage): Promise<{ body: unknown; file
   const raw = Buffer.concat(chunks);
   const type = request.headers['content-type'] ?? '';
   if (raw.length === 0) return { body: undefined, files: [] };
-  if (!type.startsWith('multipart/form-data')) return { body: JSON.parse(raw.toString('utf8')) as unknown, files: [] };
+  if (!type.startsWith('multipart/form-data')) return { body: parseJson(raw.toString('utf8')), files: [] };
   // discord.js sends attachments as multipart with the message JSON in `payload_json`.
   const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
   const files: RecordedRequest['files'] = [];
   let body: unknown;
   for (const [field, value] of form.entries()) {
     if (typeof value !== 'string') files.push({ field, name: value.name, size: value.size });
-    else if (field === 'payload_json') body = JSON.parse(value) as unknown;
+    else if (field === 'payload_json') body = parseJson(value);
   }
   return { body, files };
+}
+
+/** Anything that is not JSON is kept as text, so the test can see what was sent. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
