@@ -27,6 +27,10 @@ const settingsSchema = z.object({
   EMBED_BATCH_SIZE: integerSetting(32, 1, 512),
   CORPUS_DIR: optionalText.transform((value) => resolve(value ?? 'corpus')),
   INDEX_DIR: optionalText.transform((value) => resolve(value ?? 'data/index')),
+  DISCORD_TOKEN: optionalText,
+  DISCORD_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be a server id (17-20 digits)').optional()),
+  DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be an application id (17-20 digits)').optional()),
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -38,6 +42,18 @@ export interface Config {
   corpusDir: string;
   indexDir: string;
   logLevel: string;
+  discord: DiscordSettings;
+}
+
+export interface DiscordSettings {
+  /** Secret: never log it or echo it. Required only by the bot and deploy-commands. */
+  token: string | undefined;
+  /** REST base URL (e.g. a REST proxy); the gateway address comes from its /gateway/bot. */
+  apiUrl: string | undefined;
+  /** Register commands in this server only (instant) instead of globally. */
+  guildId: string | undefined;
+  /** The application to register commands for; looked up from the token when unset. */
+  applicationId: string | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -57,5 +73,11 @@ export function loadConfig(environment: Environment): Config {
     corpusDir: settings.CORPUS_DIR,
     indexDir: settings.INDEX_DIR,
     logLevel: settings.LOG_LEVEL,
+    discord: {
+      token: settings.DISCORD_TOKEN,
+      apiUrl: settings.DISCORD_API_URL,
+      guildId: settings.DISCORD_GUILD_ID,
+      applicationId: settings.DISCORD_APPLICATION_ID,
+    },
   };
 }

@@ -1,0 +1,124 @@
+/**
+ * @module answer-view: search results as a Discord message: one embed whose fields quote the
+ * passages verbatim (markdown escaped, best sentence in bold) with their citation, within
+ * Discord's limits, and a "More passages" button when there are more.
+ */
+import { type APIEmbed, type APIEmbedField, ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, escapeMarkdown } from 'discord.js';
+import type { Sources } from '../app.js';
+import type { RankedPassage, SearchResult } from '../search/search.js';
+import { EMBED_LIMITS, ELLIPSIS, fitSentences, trimAtWord } from './limits.js';
+
+export const PASSAGES_PER_PAGE = 3;
+export const MORE_PASSAGES_PREFIX = 'more';
+const ANSWER_COLOUR = 0x3b82f6;
+const DECLINED_COLOUR = 0x9ca3af;
+/** How many article titles the "not covered" reply lists as a hint. */
+const HINT_ARTICLES = 5;
+
+export interface AnswerMessage {
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+}
+
+function escape(text: string): string {
+  return escapeMarkdown(text, { numberedList: true, bulletedList: true, heading: true, maskedLink: true });
+}
+
+function citation({ passage, article, score }: RankedPassage): string {
+  const link = article.url ? ` · [open article](${article.url})` : '';
+  return `*paragraph ${passage.paragraph}${link} · relevance ${score.toFixed(2)}*`;
+}
+
+/** Escaped text of at most `max` characters, cut at a word before escaping so no escape is split. */
+function escapeWithin(text: string, max: number): string {
+  let budget = max;
+  let escaped = escape(trimAtWord(text, budget));
+  while (escaped.length > max && budget > 0) {
+    budget -= Math.max(1, escaped.length - max);
+    escaped = escape(trimAtWord(text, budget));
+  }
+  return escaped;
+}
+
+/** The passage as a block quote, best sentence in bold, cut to whole sentences around it if needed. */
+function quote(ranked: RankedPassage, max: number): string {
+  const { text, sentences } = ranked.passage;
+  const spans = sentences.length > 0 ? sentences : [[0, text.length] as const];
+  const keep = Math.max(0, spans.findIndex(([start]) => start === ranked.highlight[0]));
+  const [keepStart = 0, keepEnd = text.length] = spans[keep] ?? [];
+  const markup = '> … **** …'.length;
+  if (escape(text.slice(keepStart, keepEnd)).length + markup > max) {
+    const before = keep > 0 ? `${ELLIPSIS} ` : '';
+    const after = keep < spans.length - 1 ? ` ${ELLIPSIS}` : '';
+    return `> ${before}**${escapeWithin(text.slice(keepStart, keepEnd), max - markup)}**${after}`;
+  }
+  return fitSentences(spans, keep, max, (chosen, cutBefore, cutAfter) => {
+    const body = chosen
+      .map(([start, end]) => {
+        const sentence = escape(text.slice(start, end));
+        return start === ranked.highlight[0] ? `**${sentence}**` : sentence;
+      })
+      .join(' ');
+    return `> ${cutBefore ? `${ELLIPSIS} ` : ''}${body}${cutAfter ? ` ${ELLIPSIS}` : ''}`;
+  });
+}
+
+function passageField(ranked: RankedPassage, number: number): APIEmbedField {
+  const cite = citation(ranked);
+  return {
+    name: trimAtWord(`${number}. ${escape(ranked.article.title)}`, EMBED_LIMITS.fieldName),
+    value: `${quote(ranked, EMBED_LIMITS.fieldValue - cite.length - 1)}\n${cite}`,
+  };
+}
+
+function embedSize(embed: APIEmbed): number {
+  return (
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0)
+  );
+}
+
+/** One page of results, starting at `offset`; `moreId` identifies the stored result for the button. */
+export function answerMessage(result: SearchResult, offset: number, moreId: string | undefined): AnswerMessage {
+  const page = result.passages.slice(offset, offset + PASSAGES_PER_PAGE);
+  const corrected = result.question.corrections.length > 0 ? `Searched for: *${escape(result.question.text)}*` : undefined;
+  const shownTo = offset + page.length;
+  const embed: APIEmbed = {
+    title: trimAtWord(escape(result.question.original), EMBED_LIMITS.title),
+    color: ANSWER_COLOUR,
+    fields: page.map((ranked, k) => passageField(ranked, offset + k + 1)),
+    footer: { text: `Passages ${offset + 1}–${shownTo} of ${result.passages.length}, quoted verbatim from the story's articles` },
+    ...(corrected ? { description: corrected } : {}),
+  };
+  // Three fields of at most 1024 characters and a 256-character title stay under 6000, but check anyway.
+  while (embedSize(embed) > EMBED_LIMITS.total && (embed.fields?.length ?? 0) > 1) embed.fields?.pop();
+  const hasMore = moreId !== undefined && shownTo < result.passages.length;
+  const button: APIButtonComponent = {
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    label: 'More passages',
+    custom_id: `${MORE_PASSAGES_PREFIX}:${moreId}:${shownTo}`,
+  };
+  return { embeds: [embed], components: hasMore ? [{ type: ComponentType.ActionRow, components: [button] }] : [] };
+}
+
+/** The honest "not in the story" reply, with a hint of what the story does cover. */
+export function declinedMessage(result: SearchResult, sources: Sources): AnswerMessage {
+  const titles = sources.articles.slice(0, HINT_ARTICLES).map((article) => `• ${trimAtWord(escape(article.title), 200)}`);
+  const more = sources.articles.length > HINT_ARTICLES ? `\n…and ${sources.articles.length - HINT_ARTICLES} more (see /sources).` : '';
+  return {
+    embeds: [
+      {
+        title: trimAtWord(escape(result.question.original), EMBED_LIMITS.title),
+        color: DECLINED_COLOUR,
+        description: trimAtWord(
+          `The story doesn't cover that, as far as I can tell.\n\nIt is about:\n${titles.join('\n')}${more}\n\nTry asking about something in these articles.`,
+          EMBED_LIMITS.description,
+        ),
+      },
+    ],
+    components: [],
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * @module bot: the discord.js client: Guilds intent only, no pings from anything it sends,
+ * interactions tracked so a shutdown finishes those in flight before disconnecting.
+ */
+import { type BaseInteraction, Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
+import type { App } from '../app.js';
+import type { DiscordSettings } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Command } from './command.js';
+import { commands as allCommands } from './commands/index.js';
+import { interactionHandler } from './interactions.js';
+import { ResultCache } from './result-cache.js';
+
+export interface Bot {
+  client: Client<true>;
+  /** Answers still being worked on. */
+  readonly inFlight: number;
+  /** Stops taking interactions, waits for those in flight, then disconnects. */
+  stop(): Promise<void>;
+}
+
+export interface BotOptions {
+  settings: DiscordSettings & { token: string };
+  app: App;
+  logger: Logger;
+  commands?: readonly Command[];
+}
+
+export async function startBot({ settings, app, logger, commands = allCommands }: BotOptions): Promise<Bot> {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // Nothing the bot sends may ping anyone, whatever a question or a quoted article contains.
+    allowedMentions: { parse: [], repliedUser: false },
+    ...(settings.apiUrl ? { rest: { api: settings.apiUrl } } : {}),
+  });
+  const handle = interactionHandler(commands, { app, logger, results: new ResultCache() });
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+
+  client.on(Events.InteractionCreate, (interaction: BaseInteraction) => {
+    if (stopping) {
+      if (interaction.isRepliable()) {
+        interaction
+          .reply({ content: 'The bot is restarting; please ask again in a minute.', flags: MessageFlags.Ephemeral })
+          .catch(() => undefined);
+      }
+      return;
+    }
+    const work = handle(interaction).finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  });
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+  client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'gateway disconnected'));
+  client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
+
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  try {
+    await client.login(settings.token);
+  } catch (error) {
+    await client.destroy();
+    // discord.js's errors name the problem, never the token; keep only the message.
+    throw new Error(`Could not log in to Discord: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const readyClient = await ready;
+  logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'bot ready');
+
+  return {
+    client: readyClient,
+    get inFlight() {
+      return inFlight.size;
+    },
+    async stop() {
+      stopping = true;
+      await Promise.allSettled([...inFlight]);
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/** `/reindex` (server managers): rebuild the index from the corpus folder, with progress. */
+import { type ChatInputCommandInteraction, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { isAppError } from '../../errors.js';
+import type { BuildProgress, BuildSummary } from '../../index/build-index.js';
+import type { Command } from '../command.js';
+
+/** Discord allows 5 edits per 5 seconds per message; one a second leaves room for the summary. */
+const PROGRESS_INTERVAL_MS = 1000;
+
+function progressText(progress: BuildProgress): string {
+  switch (progress.phase) {
+    case 'reading':
+      return 'Reading the corpus…';
+    case 'embedding':
+      return `Embedding ${progress.done}/${progress.total} passages…`;
+    case 'indexing':
+      return 'Building the search indexes…';
+    case 'saving':
+      return 'Saving the new index…';
+  }
+}
+
+export function summaryText(summary: BuildSummary): string {
+  const lines = [
+    summary.upToDate ? 'The index was already up to date: nothing changed in the corpus.' : 'Reindex finished; new questions use the new index.',
+    `Articles: ${summary.articles} · passages: ${summary.passages} (${summary.embedded} new, ${summary.reused} reused) · ${summary.seconds.toFixed(1)} s`,
+    ...summary.skipped.map(({ file, reason }) => `Skipped \`${file.replaceAll('`', "'")}\`: ${reason}`),
+  ];
+  return lines.join('\n');
+}
+
+/** Edits the reply in order, once `replied` resolves, at most once per interval. */
+function progressReporter(interaction: ChatInputCommandInteraction, replied: Promise<void>) {
+  let chain: Promise<unknown> = replied;
+  let lastShown = 0;
+  let lastText = '';
+  return {
+    report(progress: BuildProgress): void {
+      const text = progressText(progress);
+      const now = Date.now();
+      if (text === lastText || (now - lastShown < PROGRESS_INTERVAL_MS && progress.phase === 'embedding' && progress.done < progress.total)) return;
+      lastShown = now;
+      lastText = text;
+      chain = chain.then(() => interaction.editReply({ content: text, allowedMentions: { parse: [] } })).catch(() => undefined);
+    },
+    /** Waits for pending progress edits, so the final message is not overwritten by a late one. */
+    settled: (): Promise<unknown> => chain,
+  };
+}
+
+export const reindex = {
+  data: new SlashCommandBuilder()
+    .setName('reindex')
+    .setDescription('Rebuild the story index after the corpus changed (server managers only)')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild),
+
+  async execute(interaction, { app }) {
+    // Server owners can grant the command to anyone in Discord's settings, so check here too.
+    if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+      await interaction.reply({ content: 'Only members who can manage this server may run /reindex.', flags: MessageFlags.Ephemeral });
+      return;
+    }
+    let markReplied = (): void => undefined;
+    const progress = progressReporter(interaction, new Promise<void>((resolve) => (markReplied = resolve)));
+    let running: Promise<BuildSummary>;
+    try {
+      // Start before replying, so a second /reindex arriving meanwhile is refused rather than raced.
+      running = app.reindex((update) => progress.report(update));
+    } catch (error) {
+      if (!isAppError(error, 'REINDEX_IN_PROGRESS')) throw error;
+      await interaction.reply({ content: 'A reindex is already running; the new index will be live when it finishes.', flags: MessageFlags.Ephemeral });
+      return;
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    markReplied();
+    try {
+      const summary = await running;
+      await progress.settled();
+      await interaction.editReply({ content: summaryText(summary), allowedMentions: { parse: [] } });
+    } catch (error) {
+      await progress.settled();
+      const reason = isAppError(error) ? error.message : 'an unexpected error (see the bot logs)';
+      await interaction.editReply({ content: `Reindex failed: ${reason}\nThe previous index is still answering questions.`, allowedMentions: { parse: [] } });
+    }
+  },
+} satisfies Command;

@@ -1,0 +1,19 @@
+/** @module deploy-commands: registers the slash commands with Discord, in one server or globally. */
+import { REST, type RESTPutAPIApplicationCommandsResult, Routes } from 'discord.js';
+import type { DiscordSettings } from '../config.js';
+import type { Command } from './command.js';
+import { commands as allCommands } from './commands/index.js';
+
+export interface Registration {
+  scope: 'guild' | 'global';
+  applicationId: string;
+  registered: RESTPutAPIApplicationCommandsResult;
+}
+
+export async function deployCommands(settings: DiscordSettings & { token: string }, commands: readonly Command[] = allCommands): Promise<Registration> {
+  const rest = new REST(settings.apiUrl ? { api: settings.apiUrl } : {}).setToken(settings.token);
+  const applicationId = settings.applicationId ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
+  const route = settings.guildId ? Routes.applicationGuildCommands(applicationId, settings.guildId) : Routes.applicationCommands(applicationId);
+  const registered = (await rest.put(route, { body: commands.map((command) => command.data.toJSON()) })) as RESTPutAPIApplicationCommandsResult;
+  return { scope: settings.guildId ? 'guild' : 'global', applicationId, registered };
+}

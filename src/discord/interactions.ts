@@ -1,0 +1,58 @@
+/**
+ * @module interactions: routes each interaction to its command or button, and turns any failure
+ * into one private, friendly reply (editing the deferred reply if there is one).
+ */
+import { type BaseInteraction, type ButtonInteraction, MessageFlags, type RepliableInteraction } from 'discord.js';
+import { isAppError } from '../errors.js';
+import { MORE_PASSAGES_PREFIX, answerMessage } from './answer-view.js';
+import type { Command, CommandContext } from './command.js';
+
+/** What a user reads when something fails; details go to the log, never to the channel. */
+export function userMessageFor(error: unknown): string {
+  if (isAppError(error, 'QUESTION_INVALID')) return 'Please type a question, for example: /ask question: what did Putin demand';
+  if (isAppError(error, 'REINDEX_IN_PROGRESS')) return 'A reindex is already running; try again when it finishes.';
+  return 'Sorry, something went wrong while answering. Please try again in a moment.';
+}
+
+async function replyPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
+  const message = { content, allowedMentions: { parse: [] } };
+  if (interaction.deferred && !interaction.replied) await interaction.editReply(message);
+  else if (interaction.replied) await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+  else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
+}
+
+async function showMorePassages(interaction: ButtonInteraction, context: CommandContext): Promise<void> {
+  const [, id = '', offsetText = ''] = interaction.customId.split(':');
+  const result = context.results.get(id);
+  const offset = Number(offsetText);
+  if (!result || !Number.isInteger(offset) || offset < 0) {
+    await interaction.reply({ content: 'This button has expired. Ask again with /ask to see more passages.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  // Shown only to whoever clicked, so browsing does not flood the channel.
+  await interaction.reply({ ...answerMessage(result, offset, id), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+}
+
+export function interactionHandler(commands: readonly Command[], context: CommandContext): (interaction: BaseInteraction) => Promise<void> {
+  const byName = new Map(commands.map((command) => [command.data.name, command]));
+  return async (interaction) => {
+    try {
+      if (interaction.isChatInputCommand()) {
+        const command = byName.get(interaction.commandName);
+        if (!command) {
+          await interaction.reply({ content: 'I do not know that command any more; it may have been removed.', flags: MessageFlags.Ephemeral });
+          return;
+        }
+        await command.execute(interaction, context);
+      } else if (interaction.isButton() && interaction.customId.startsWith(`${MORE_PASSAGES_PREFIX}:`)) {
+        await showMorePassages(interaction, context);
+      }
+    } catch (error) {
+      context.logger.error({ err: error, interaction: interaction.id }, 'interaction failed');
+      if (!interaction.isRepliable()) return;
+      await replyPrivately(interaction, userMessageFor(error)).catch((replyError: unknown) =>
+        context.logger.warn({ err: replyError, interaction: interaction.id }, 'could not tell the user about the failure'),
+      );
+    }
+  };
+}
