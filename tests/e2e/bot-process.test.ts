@@ -1,0 +1,78 @@
+/** `npm start` as a process: settings checked at start, clean shutdown on SIGTERM, no token in any output. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.secret-token-for-tests';
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+let scratch: string;
+let fake: FakeDiscord;
+
+function startProcess(env: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/discord/main.ts'], {
+    env: { ...process.env, CORPUS_DIR: join(scratch, 'corpus'), INDEX_DIR: join(scratch, 'index'), MODEL_CACHE_DIR: '.cache/models', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForOutput(running: Running, text: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!running.output().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for "${text}" in:\n${running.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+beforeAll(async () => {
+  scratch = await makeTempDir('bot-process');
+  await cp('corpus', join(scratch, 'corpus'), { recursive: true });
+  fake = await startFakeDiscord({ token: TOKEN });
+});
+
+afterAll(async () => {
+  await fake.stop();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('refuses to start without DISCORD_TOKEN, naming it and .env.example, with exit status 2', async () => {
+    const running = startProcess({ DISCORD_TOKEN: '' });
+    expect(await running.exited).toBe(2);
+    expect(running.output()).toContain('DISCORD_TOKEN is not set. Copy .env.example to .env');
+  });
+
+  it('builds the index, logs in, answers, and on SIGTERM finishes the answer in flight before exiting 0', async () => {
+    const running = startProcess({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl });
+    await waitForOutput(running, 'ready to answer');
+    const interaction = fake.sendCommand({ name: 'ask', options: [{ name: 'question', type: 3, value: 'Who is the Senate Majority Leader?' }] });
+    await interaction.waitForReply((r) => r.path.endsWith('/callback'));
+    running.child.kill('SIGTERM');
+    const answer = await interaction.waitForReply((r) => r.method === 'PATCH');
+    expect(JSON.stringify(answer.body)).toContain('Harry Reid');
+    expect(await running.exited).toBe(0);
+    expect(running.output()).toContain('"msg":"stopped"');
+    expect(running.output()).not.toContain(TOKEN);
+  });
+
+  it('fails to log in with a wrong token without printing it', async () => {
+    const wrong = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.wrong-token-never-print-me';
+    const running = startProcess({ DISCORD_TOKEN: wrong, DISCORD_API_URL: fake.apiUrl });
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toContain('Could not log in to Discord');
+    expect(running.output()).not.toContain('wrong-token-never-print-me');
+  });
+});
