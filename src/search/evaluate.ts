@@ -3,6 +3,9 @@
  * passages that answer it, or null when the story does not answer it and it must be declined.
  */
 
+/** Passages retrieved per question: enough for MRR to see answers well below the top 3. */
+export const EVAL_DEPTH = 10;
+
 export interface EvalQuestion {
   q: string;
   /** Substrings of answering passages; null = out of scope. */
@@ -79,4 +82,20 @@ export function report(outcomes: readonly EvalOutcome[]): EvalReport {
     declined_oos: share(outOfScope.filter((o) => !o.answered).length, outOfScope.length),
     false_declines: share(answerable.filter((o) => !o.answered).length, answerable.length),
   };
+}
+
+/** Asks every question and collects what came back, best passage first. */
+export async function runQuestions(
+  questions: readonly EvalQuestion[],
+  ask: (question: string) => Promise<{ answered: boolean; passages: readonly { passage: { text: string } }[] }>,
+  onEach?: (outcome: EvalOutcome) => void,
+): Promise<EvalOutcome[]> {
+  const outcomes: EvalOutcome[] = [];
+  for (const question of questions) {
+    const result = await ask(question.q);
+    const outcome = { question, answered: result.answered, ranking: result.passages.map((p) => p.passage.text) };
+    onEach?.(outcome);
+    outcomes.push(outcome);
+  }
+  return outcomes;
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { type EvalOutcome, type EvalReport, parseQuestions, report } from '../../src/search/evaluate.js';
+import { EVAL_DEPTH, type EvalReport, parseQuestions, report, runQuestions } from '../../src/search/evaluate.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 let scratch: string;
@@ -23,12 +23,8 @@ async function evaluate(corpusDir: string, questionsFile: string): Promise<EvalR
   const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: join(scratch, corpusDir.replaceAll('/', '_')), MODEL_CACHE_DIR: '.cache/models' });
   const app = await createApp(config, { logger: createLogger('silent') });
   try {
-    const outcomes: EvalOutcome[] = [];
-    for (const question of parseQuestions(await readFile(questionsFile, 'utf8'))) {
-      const result = await app.ask(question.q, { limit: 10 });
-      outcomes.push({ question, answered: result.answered, ranking: result.passages.map((p) => p.passage.text) });
-    }
-    return report(outcomes);
+    const questions = parseQuestions(await readFile(questionsFile, 'utf8'));
+    return report(await runQuestions(questions, (question) => app.ask(question, { limit: EVAL_DEPTH })));
   } finally {
     await app.close();
   }

@@ -1,6 +1,6 @@
 /** `eval FILE.jsonl`: retrieval quality (hit@1, hit@3, MRR, declines) on a question set. */
 import { readFile } from 'node:fs/promises';
-import { type EvalOutcome, parseQuestions, report } from '../../search/evaluate.js';
+import { EVAL_DEPTH, parseQuestions, report, runQuestions } from '../../search/evaluate.js';
 import type { SearchMethod } from '../../search/search.js';
 import type { CliCommand } from '../command.js';
 
@@ -23,12 +23,11 @@ export const evaluate: CliCommand = {
     const questions = parseQuestions(await readFile(file, 'utf8'));
     const app = await context.openApp();
     try {
-      const outcomes: EvalOutcome[] = [];
-      for (const question of questions) {
-        const result = await app.ask(question.q, { limit: 10, method });
-        outcomes.push({ question, answered: result.answered, ranking: result.passages.map((p) => p.passage.text) });
-        if (values.verbose) context.stderr.write(`${result.answered ? 'answered' : 'declined'}\t${question.q}\t→ ${result.passages[0]?.passage.id ?? '-'}\n`);
-      }
+      const outcomes = await runQuestions(
+        questions,
+        (question) => app.ask(question, { limit: EVAL_DEPTH, method }),
+        values.verbose ? (o) => context.stderr.write(`${o.answered ? 'answered' : 'declined'}\t${o.question.q}\t→ ${o.ranking[0]?.slice(0, 60) ?? '-'}\n`) : undefined,
+      );
       const metrics = report(outcomes);
       if (values.json) {
         context.stdout.write(`${JSON.stringify(metrics)}\n`);
