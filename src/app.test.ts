@@ -98,6 +98,18 @@ describe('app', () => {
     }
   });
 
+  it('serves the previous index when the corpus it should refresh from is broken', async () => {
+    const { corpusDir, open } = await setUp('broken-corpus');
+    await (await open()).close();
+    await writeFile(join(corpusDir, '000_224c5ab2ccd913b3.txt'), 'Advertisement');
+    const app = await open();
+    try {
+      expect((await app.ask('Who is the Senate Majority Leader?')).passages[0]?.passage.text).toContain('Harry Reid');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses an empty question', async () => {
     const { open } = await setUp('empty-question');
     const app = await open();

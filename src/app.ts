@@ -8,12 +8,15 @@ import type { Embedder } from './embeddings/embedder.js';
 import { createTransformersEmbedder } from './embeddings/transformers-embedder.js';
 import { AppError, ErrorCodes, isAppError } from './errors.js';
 import { type BuildProgress, type BuildSummary, buildIndex } from './index/build-index.js';
-import { loadIndex } from './index/index-store.js';
+import { closeIndex, loadIndex } from './index/index-store.js';
 import { manifestMismatch } from './index/manifest.js';
 import type { IndexedArticle, StoryIndex } from './index/story-index.js';
 import { fingerprintCorpus } from './corpus/fingerprint.js';
 import type { Logger } from './logger.js';
 import { type SearchOptions, type SearchResult, searchStory } from './search/search.js';
+
+/** How long a replaced index stays readable for searches that began on it. */
+const RETIRED_INDEX_GRACE_MS = 60_000;
 
 /** Longer questions are cut here: nobody types more, and the encoder reads 128 pieces anyway. */
 export const MAX_QUESTION_LENGTH = 1000;
@@ -101,7 +104,12 @@ class StoryApp implements App {
     const run = async (): Promise<BuildSummary> => {
       try {
         const { index, summary } = await rebuild(this.config, this.embedder, this.logger, this.index, onProgress);
-        this.index = index;
+        if (index !== this.index) {
+          const replaced = this.index;
+          this.index = index;
+          // Searches that started on the old index may still read its sentence vectors for a moment.
+          setTimeout(() => closeIndex(replaced), RETIRED_INDEX_GRACE_MS).unref();
+        }
         return summary;
       } catch (error) {
         this.logger.error({ err: error }, 'reindex failed; the previous index keeps serving');
@@ -121,6 +129,7 @@ class StoryApp implements App {
 
   async close(): Promise<void> {
     await this.building?.catch(() => undefined);
+    closeIndex(this.index);
     await this.embedder.dispose();
   }
 }
@@ -151,8 +160,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   }
   try {
     const { index, summary } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);
+    if (previous && previous !== index) closeIndex(previous);
     return new StoryApp(config, embedder, logger, index, summary);
   } catch (error) {
+    if (previous) {
+      // A stale index answers better than none: serve it, and say why it was not refreshed.
+      logger.error({ err: error }, 'could not refresh the index; serving the previous one');
+      return new StoryApp(config, embedder, logger, previous);
+    }
     await embedder.dispose();
     throw error;
   }

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountingEmbedder } from '../../tests/support/counting-embedder.js';
 import { makeTempDir } from '../../tests/support/temp-dir.js';
+import { cosine } from '../../tests/support/vectors.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { resolveModelSpec } from '../embeddings/models.js';
 import { createTransformersEmbedder } from '../embeddings/transformers-embedder.js';
 import { isAppError } from '../errors.js';
 import { buildIndex } from './build-index.js';
-import { loadIndex } from './index-store.js';
+import { closeIndex, loadIndex } from './index-store.js';
 
 const SEED_FILE = '000_224c5ab2ccd913b3.txt';
 const PREFIXES = { queryPrefix: '', passagePrefix: '' };
@@ -41,8 +42,13 @@ describe('buildIndex', () => {
     expect(loaded.passages).toEqual(index.passages);
     expect(loaded.manifest).toEqual(index.manifest);
     expect(loaded.manifest.embedding).toEqual({ modelId: 'use-lite', dimensions: 512, ...PREFIXES });
-    expect(Array.from(loaded.passageVectors[5] ?? [])).toEqual(Array.from(index.passageVectors[5] ?? []));
-    expect(loaded.vectors.search(index.passageVectors[5] as Float32Array, 1)[0]?.passage).toBe(5);
+    expect(Array.from(loaded.vectors.vector(5))).toEqual(Array.from(index.vectors.vector(5)));
+    expect(loaded.vectors.search(index.vectors.vector(5), 1)[0]?.passage).toBe(5);
+    const [sentence] = loaded.sentenceVectors.of(2);
+    const exact = (await model.embedPassages([loaded.passages[2]?.text.slice(...(loaded.passages[2]?.sentences[0] ?? [0, 0])) ?? '']))[0];
+    expect(cosine(sentence ?? [], exact ?? [])).toBeGreaterThan(0.999); // int8 on disk, close to the model's vector
+    closeIndex(loaded);
+    closeIndex(index);
   });
 
   it('does nothing for an unchanged corpus, and re-embeds only the edited passage', async () => {
@@ -82,7 +88,7 @@ describe('buildIndex', () => {
 
   it.each([
     ['vectors.hnsw', 'corrupted', (bytes: Buffer) => Buffer.concat([bytes.subarray(0, 100), Buffer.alloc(8, 0xff), bytes.subarray(108)])],
-    ['passage-vectors.f32', 'truncated', (bytes: Buffer) => bytes.subarray(0, bytes.byteLength - 512)],
+    ['sentence-vectors.i8', 'truncated', (bytes: Buffer) => bytes.subarray(0, bytes.byteLength - 516)],
     ['passages.json', 'emptied', () => Buffer.alloc(0)],
   ])('detects a %s file that was %s', async (name, _how, damage) => {
     const dirs = await freshCorpus(`damaged-${name}`);

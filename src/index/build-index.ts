@@ -9,7 +9,7 @@ import { splitArticle } from '../corpus/split-passages.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { AppError, ErrorCodes } from '../errors.js';
 import { Vocabulary } from './vocabulary.js';
-import { saveIndex } from './index-store.js';
+import { type IndexContent, saveIndex } from './index-store.js';
 import { LexicalIndex } from './lexical-index.js';
 import { type EmbeddingSettings, INDEX_FORMAT_VERSION, manifestMismatch, sha256 } from './manifest.js';
 import type { IndexedArticle, StoryIndex } from './story-index.js';
@@ -60,10 +60,10 @@ function previousVectors(previous: StoryIndex | undefined): Map<string, Float32A
   if (!previous) return cache;
   const settings = previous.manifest.embedding;
   previous.passages.forEach((passage, k) => {
-    const vector = previous.passageVectors[k];
-    if (vector) cache.set(embeddingKey(settings, passage.text), vector);
+    cache.set(embeddingKey(settings, passage.text), previous.vectors.vector(k));
+    const sentenceVectors = previous.sentenceVectors.of(k);
     passage.sentences.forEach(([start, end], s) => {
-      const sentenceVector = previous.sentenceVectors[k]?.[s];
+      const sentenceVector = sentenceVectors[s];
       if (sentenceVector) cache.set(embeddingKey(settings, passage.text.slice(start, end)), sentenceVector);
     });
   });
@@ -129,10 +129,9 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: StoryI
   const passageCounts = new Map<string, number>();
   for (const { articleId } of passages) passageCounts.set(articleId, (passageCounts.get(articleId) ?? 0) + 1);
   const indexedArticles: IndexedArticle[] = articles.map(({ paragraphs: _text, ...article }) => ({ ...article, passageCount: passageCounts.get(article.id) ?? 0 }));
-  const content = {
+  const content: IndexContent = {
     articles: indexedArticles,
     passages,
-    passageVectors,
     sentenceVectors: sentenceTexts.map((texts) => texts.map(vectorOf)),
     vectors: VectorIndex.build(passageVectors, settings.dimensions),
     lexical: LexicalIndex.build(passages.map((p) => p.text)),
@@ -140,7 +139,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: StoryI
   };
 
   options.onProgress?.({ phase: 'saving', done: 0, total: 0 });
-  const manifest = await saveIndex(options.indexDir, content, {
+  const index = await saveIndex(options.indexDir, content, {
     formatVersion: INDEX_FORMAT_VERSION,
     embedding: settings,
     hnsw: HNSW_PARAMETERS,
@@ -151,7 +150,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: StoryI
     skipped,
   });
   return {
-    index: { ...content, manifest },
+    index,
     summary: { upToDate: false, articles: articles.length, passages: passages.length, embedded: embeddedPassages, reused: reusedPassages, skipped, seconds: seconds() },
   };
 }

@@ -11,6 +11,7 @@ import { AppError, ErrorCodes } from '../errors.js';
 import { Vocabulary } from './vocabulary.js';
 import { LexicalIndex } from './lexical-index.js';
 import { type FileChecksum, type Manifest, sha256 } from './manifest.js';
+import { SentenceVectorFile, encodeSentenceVectors, recordBytes } from './sentence-vectors.js';
 import type { IndexedArticle, StoryIndex } from './story-index.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -21,8 +22,7 @@ const MANIFEST = 'manifest.json';
 /** The data files of one build, each checksummed in the manifest. */
 const FILES = {
   passages: 'passages.json',
-  passageVectors: 'passage-vectors.f32',
-  sentenceVectors: 'sentence-vectors.f32',
+  sentenceVectors: 'sentence-vectors.i8',
   hnsw: 'vectors.hnsw',
   lexical: 'lexical.json',
   terms: 'terms.json',
@@ -42,19 +42,6 @@ interface TermsFile {
 
 function corrupt(indexDir: string, detail: string, cause?: unknown): AppError {
   return new AppError(ErrorCodes.INDEX_CORRUPT, `The index in ${indexDir} is damaged (${detail}); it will be rebuilt.`, { cause });
-}
-
-function toBytes(vectors: readonly Float32Array[], dimensions: number): Uint8Array {
-  const flat = new Float32Array(vectors.length * dimensions);
-  vectors.forEach((vector, k) => flat.set(vector, k * dimensions));
-  return new Uint8Array(flat.buffer);
-}
-
-function fromBytes(bytes: Buffer, dimensions: number): Float32Array[] {
-  // Copy into an aligned buffer: a Buffer's offset into its pool need not be a multiple of 4.
-  const flat = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(flat.buffer).set(bytes);
-  return Array.from({ length: flat.length / dimensions }, (_, k) => flat.subarray(k * dimensions, (k + 1) * dimensions));
 }
 
 /** The id of the live build, or undefined when there is none. */
@@ -92,25 +79,24 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
     });
     if (!expected || bytes.byteLength !== expected.bytes) throw corrupt(indexDir, `${name} has ${bytes.byteLength} bytes, expected ${expected?.bytes}`);
     if (sha256(bytes) !== expected.sha256) throw corrupt(indexDir, `${name} does not match its checksum`);
-    contents.set(name, bytes);
+    // Only the small files are kept; the vector files are read by their own readers below.
+    if (name !== FILES.sentenceVectors && name !== FILES.hnsw) contents.set(name, bytes);
   }
   const text = (name: string): string => contents.get(name)?.toString('utf8') ?? '';
   try {
     const { dimensions } = manifest.embedding;
     const { articles, passages } = JSON.parse(text(FILES.passages)) as PassagesFile;
-    const passageVectors = fromBytes(contents.get(FILES.passageVectors) ?? Buffer.alloc(0), dimensions);
-    const flatSentenceVectors = fromBytes(contents.get(FILES.sentenceVectors) ?? Buffer.alloc(0), dimensions);
-    let next = 0;
-    const sentenceVectors = passages.map((passage) => passage.sentences.map(() => flatSentenceVectors[next++] ?? new Float32Array(dimensions)));
-    if (passageVectors.length !== passages.length || next !== flatSentenceVectors.length) throw new Error('vector counts do not match the passages');
+    const sentenceCount = passages.reduce((sum, passage) => sum + passage.sentences.length, 0);
+    if (manifest.files[FILES.sentenceVectors]?.bytes !== sentenceCount * recordBytes(dimensions)) throw new Error('sentence vectors do not match the passages');
+    const vectors = await VectorIndex.read(join(dir, FILES.hnsw), dimensions);
+    if (vectors.size !== passages.length) throw new Error('passage vectors do not match the passages');
     const terms = JSON.parse(text(FILES.terms)) as TermsFile;
     return {
       manifest,
       articles,
       passages,
-      passageVectors,
-      sentenceVectors,
-      vectors: await VectorIndex.read(join(dir, FILES.hnsw), dimensions),
+      vectors,
+      sentenceVectors: openSentenceVectors(dir, passages, dimensions),
       lexical: LexicalIndex.fromJSON(text(FILES.lexical)),
       vocabulary: new Vocabulary(new Map(terms.words)),
       documentFrequency: new Map(terms.documentFrequency),
@@ -120,11 +106,29 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
   }
 }
 
+function openSentenceVectors(buildDir: string, passages: readonly Passage[], dimensions: number): SentenceVectorFile {
+  return SentenceVectorFile.open(
+    join(buildDir, FILES.sentenceVectors),
+    passages.map((passage) => passage.sentences.length),
+    dimensions,
+  );
+}
+
+/** Releases the files an index holds open. */
+export function closeIndex(index: StoryIndex): void {
+  index.sentenceVectors.close();
+}
+
+/** A freshly built index, all in memory, before it is saved. */
+export interface IndexContent extends Omit<StoryIndex, 'manifest' | 'sentenceVectors'> {
+  sentenceVectors: Float32Array[][];
+}
+
 /**
- * Writes a complete build beside the live one, then makes it live. Earlier builds are removed
- * afterwards; readers that loaded them keep their copy in memory.
+ * Writes a complete build beside the live one, then makes it live, and returns it as a loaded
+ * index. Earlier builds are removed afterwards; readers that loaded them keep their open files.
  */
-export async function saveIndex(indexDir: string, index: Omit<StoryIndex, 'manifest'>, manifest: Omit<Manifest, 'files'>): Promise<Manifest> {
+export async function saveIndex(indexDir: string, index: IndexContent, manifest: Omit<Manifest, 'files'>): Promise<StoryIndex> {
   const buildsDir = join(indexDir, BUILDS);
   const id = `${manifest.builtAt.replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
   const staging = join(buildsDir, `.staging-${id}`);
@@ -133,8 +137,7 @@ export async function saveIndex(indexDir: string, index: Omit<StoryIndex, 'manif
   const terms: TermsFile = { words: [...index.vocabulary.entries()], documentFrequency: [...index.documentFrequency] };
   const data: [string, Uint8Array | string][] = [
     [FILES.passages, JSON.stringify({ articles: index.articles, passages: index.passages } satisfies PassagesFile)],
-    [FILES.passageVectors, toBytes(index.passageVectors, dimensions)],
-    [FILES.sentenceVectors, toBytes(index.sentenceVectors.flat(), dimensions)],
+    [FILES.sentenceVectors, encodeSentenceVectors(index.sentenceVectors.flat(), dimensions)],
     [FILES.lexical, index.lexical.toJSON()],
     [FILES.terms, JSON.stringify(terms)],
   ];
@@ -149,12 +152,14 @@ export async function saveIndex(indexDir: string, index: Omit<StoryIndex, 'manif
     files[FILES.hnsw] = { bytes: hnswBytes.byteLength, sha256: sha256(hnswBytes) };
     const complete: Manifest = { ...manifest, files };
     await writeFile(join(staging, MANIFEST), JSON.stringify(complete, null, 2));
-    await rename(staging, join(buildsDir, id));
+    const buildDir = join(buildsDir, id);
+    await rename(staging, buildDir);
     const pointer = join(indexDir, `.${CURRENT}.${id}`);
     await writeFile(pointer, id);
     await rename(pointer, join(indexDir, CURRENT));
     await removeOtherBuilds(buildsDir, id);
-    return complete;
+    const { sentenceVectors: _inMemory, ...rest } = index;
+    return { ...rest, manifest: complete, sentenceVectors: openSentenceVectors(buildDir, index.passages, dimensions) };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

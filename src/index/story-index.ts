@@ -3,6 +3,7 @@ import type { Article, Passage } from '../corpus/article.js';
 import type { Vocabulary } from './vocabulary.js';
 import type { LexicalIndex } from './lexical-index.js';
 import type { Manifest } from './manifest.js';
+import type { SentenceVectorFile } from './sentence-vectors.js';
 import type { VectorIndex } from './vector-index.js';
 
 /** An article as the index lists it: metadata without the text (that lives in the passages). */
@@ -15,10 +16,10 @@ export interface StoryIndex {
   articles: IndexedArticle[];
   /** A passage's position in this list is its label in the vector and lexical indexes. */
   passages: Passage[];
-  passageVectors: Float32Array[];
-  /** Per passage, one vector per sentence: questions usually target a single sentence. */
-  sentenceVectors: Float32Array[][];
+  /** Passage vectors. */
   vectors: VectorIndex;
+  /** Per passage, one vector per sentence (questions usually target a single sentence), read from disk on demand. */
+  sentenceVectors: SentenceVectorFile;
   lexical: LexicalIndex;
   vocabulary: Vocabulary;
   /** Index term → number of passages containing it. */

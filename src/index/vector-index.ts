@@ -48,6 +48,11 @@ export class VectorIndex {
     await this.hnsw.writeIndex(file);
   }
 
+  /** The stored vector of a passage (kept once, inside the HNSW index, not also in JavaScript). */
+  vector(label: number): Float32Array {
+    return Float32Array.from(this.hnsw.getPoint(label));
+  }
+
   search(query: Float32Array, limit: number): VectorHit[] {
     const k = Math.min(limit, this.size);
     if (k === 0) return [];

@@ -76,13 +76,14 @@ function articleOf(index: StoryIndex, passage: Passage): IndexedArticle {
 /** Per-sentence evidence for one candidate passage. */
 function sentenceEvidence(index: StoryIndex, label: number, question: AnalysedQuestion, queryVector: Float32Array) {
   const passage = index.passages[label] as Passage;
+  const vectors = index.sentenceVectors.of(label);
   const totalWeight = [...question.terms.values()].reduce((sum, weight) => sum + weight, 0);
   return passage.sentences.map((span, s) => {
     const sentence = passage.text.slice(span[0], span[1]);
     const present = new Set(termsOf(sentence));
     let matched = 0;
     for (const [term, weight] of question.terms) if (present.has(term)) matched += weight;
-    const vector = index.sentenceVectors[label]?.[s];
+    const vector = vectors[s];
     return {
       span,
       coverage: totalWeight > 0 ? matched / totalWeight : 0,
@@ -132,7 +133,7 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
   const labels = [...new Set([...lexicalHits.map((h) => h.passage), ...vectorHits.map((h) => h.passage)])];
   const evidence = labels.map((label) => {
     const sentences = sentenceEvidence(index, label, analysed, queryVector);
-    const passageSimilarity = dot(queryVector, index.passageVectors[label] as Float32Array);
+    const passageSimilarity = dot(queryVector, index.vectors.vector(label));
     return { label, sentences, passageSimilarity };
   });
   const features: CandidateFeatures[] = evidence.map(({ label, sentences, passageSimilarity }) => ({

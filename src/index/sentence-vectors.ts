@@ -1,0 +1,70 @@
+/**
+ * @module sentence-vectors: one vector per sentence, kept on disk and read per candidate passage.
+ * At 100k passages the sentences outnumber passages three to one; held in memory as float32 they
+ * alone would take 600 MB. On disk they are int8 with a float32 scale per vector (a quarter of the
+ * size, cosine error around 1e-3), and a query reads only its candidates' few kilobytes.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+
+export function recordBytes(dimensions: number): number {
+  return 4 + dimensions;
+}
+
+/** Encodes vectors as [scale: float32 LE][dimensions × int8] records, in order. */
+export function encodeSentenceVectors(vectors: readonly Float32Array[], dimensions: number): Uint8Array {
+  const size = recordBytes(dimensions);
+  const bytes = new Uint8Array(vectors.length * size);
+  const view = new DataView(bytes.buffer);
+  vectors.forEach((vector, k) => {
+    let largest = 0;
+    for (const value of vector) largest = Math.max(largest, Math.abs(value));
+    const scale = largest / 127 || 1;
+    view.setFloat32(k * size, scale, true);
+    const codes = new Int8Array(bytes.buffer, k * size + 4, dimensions);
+    for (let d = 0; d < dimensions; d += 1) codes[d] = Math.round((vector[d] ?? 0) / scale);
+  });
+  return bytes;
+}
+
+function decode(bytes: Uint8Array, offset: number, dimensions: number): Float32Array {
+  const scale = new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getFloat32(0, true);
+  const codes = new Int8Array(bytes.buffer, bytes.byteOffset + offset + 4, dimensions);
+  return Float32Array.from(codes, (code) => code * scale);
+}
+
+/** Reads the sentence vectors of one passage at a time from an open file. */
+export class SentenceVectorFile {
+  private open = true;
+
+  private constructor(
+    private readonly fd: number,
+    /** offsets[label] is the passage's first sentence record; offsets[label + 1] its end. */
+    private readonly offsets: Uint32Array,
+    private readonly dimensions: number,
+  ) {}
+
+  static open(path: string, sentenceCounts: readonly number[], dimensions: number): SentenceVectorFile {
+    const offsets = new Uint32Array(sentenceCounts.length + 1);
+    sentenceCounts.forEach((count, label) => {
+      offsets[label + 1] = (offsets[label] ?? 0) + count;
+    });
+    return new SentenceVectorFile(openSync(path, 'r'), offsets, dimensions);
+  }
+
+  /** The vectors of passage `label`'s sentences, in order. */
+  of(label: number): Float32Array[] {
+    if (!this.open) throw new Error('the sentence vector file is closed');
+    const first = this.offsets[label] ?? 0;
+    const count = (this.offsets[label + 1] ?? first) - first;
+    const size = recordBytes(this.dimensions);
+    const bytes = Buffer.allocUnsafe(count * size);
+    readSync(this.fd, bytes, 0, bytes.byteLength, first * size);
+    return Array.from({ length: count }, (_, k) => decode(bytes, k * size, this.dimensions));
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
+  }
+}
