@@ -26,8 +26,8 @@ export function encodeSentenceVectors(vectors: readonly Float32Array[], dimensio
   return bytes;
 }
 
-function decode(bytes: Uint8Array, offset: number, dimensions: number): Float32Array {
-  const scale = new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getFloat32(0, true);
+function decode(bytes: Buffer, offset: number, dimensions: number): Float32Array {
+  const scale = bytes.readFloatLE(offset);
   const codes = new Int8Array(bytes.buffer, bytes.byteOffset + offset + 4, dimensions);
   return Float32Array.from(codes, (code) => code * scale);
 }
@@ -51,15 +51,36 @@ export class SentenceVectorFile {
     return new SentenceVectorFile(openSync(path, 'r'), offsets, dimensions);
   }
 
-  /** The vectors of passage `label`'s sentences, in order. */
-  of(label: number): Float32Array[] {
+  private read(label: number): { bytes: Buffer; count: number } {
     if (!this.open) throw new Error('the sentence vector file is closed');
     const first = this.offsets[label] ?? 0;
     const count = (this.offsets[label + 1] ?? first) - first;
     const size = recordBytes(this.dimensions);
     const bytes = Buffer.allocUnsafe(count * size);
     readSync(this.fd, bytes, 0, bytes.byteLength, first * size);
-    return Array.from({ length: count }, (_, k) => decode(bytes, k * size, this.dimensions));
+    return { bytes, count };
+  }
+
+  /** The vectors of passage `label`'s sentences, in order. */
+  of(label: number): Float32Array[] {
+    const { bytes, count } = this.read(label);
+    return Array.from({ length: count }, (_, k) => decode(bytes, k * recordBytes(this.dimensions), this.dimensions));
+  }
+
+  /** Dot products of `query` with passage `label`'s sentence vectors, computed on the int8 codes. */
+  similarities(label: number, query: Float32Array): number[] {
+    const { bytes, count } = this.read(label);
+    const size = recordBytes(this.dimensions);
+    const result: number[] = [];
+    for (let k = 0; k < count; k += 1) {
+      const offset = k * size;
+      const scale = bytes.readFloatLE(offset);
+      const codes = new Int8Array(bytes.buffer, bytes.byteOffset + offset + 4, this.dimensions);
+      let dot = 0;
+      for (let d = 0; d < this.dimensions; d += 1) dot += (query[d] ?? 0) * (codes[d] ?? 0);
+      result.push(dot * scale);
+    }
+    return result;
   }
 
   close(): void {

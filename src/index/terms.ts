@@ -69,8 +69,21 @@ export function isStopword(normalized: string): boolean {
   return STOPWORDS.has(normalized);
 }
 
+/** Stemming is the costly part of term analysis, and a story reuses few distinct words. */
+const termCache = new Map<string, string | null>();
+const TERM_CACHE_LIMIT = 200_000;
+
 /** The term a word is indexed under: normalised, country aliases merged, stemmed; undefined for stopwords. */
 export function termOf(word: string): string | undefined {
+  const cached = termCache.get(word);
+  if (cached !== undefined) return cached ?? undefined;
+  const term = analyseWord(word);
+  if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
+  termCache.set(word, term ?? null);
+  return term;
+}
+
+function analyseWord(word: string): string | undefined {
   // Lower-case "us" is the pronoun; "US" and "U.S." are the country.
   if (word === 'us') return undefined;
   const phrase = PHRASES[word.toLowerCase().replace(/\s+/, ' ')];

@@ -76,18 +76,17 @@ function articleOf(index: StoryIndex, passage: Passage): IndexedArticle {
 /** Per-sentence evidence for one candidate passage. */
 function sentenceEvidence(index: StoryIndex, label: number, question: AnalysedQuestion, queryVector: Float32Array) {
   const passage = index.passages[label] as Passage;
-  const vectors = index.sentenceVectors.of(label);
+  const similarities = index.sentenceVectors.similarities(label, queryVector);
   const totalWeight = [...question.terms.values()].reduce((sum, weight) => sum + weight, 0);
   return passage.sentences.map((span, s) => {
     const sentence = passage.text.slice(span[0], span[1]);
     const present = new Set(termsOf(sentence));
     let matched = 0;
     for (const [term, weight] of question.terms) if (present.has(term)) matched += weight;
-    const vector = vectors[s];
     return {
       span,
       coverage: totalWeight > 0 ? matched / totalWeight : 0,
-      similarity: vector ? dot(queryVector, vector) : -1,
+      similarity: similarities[s] ?? -1,
       hasAnswerType: question.answerType !== undefined && containsAnswerType(sentence, question.answerType),
     };
   });
@@ -130,10 +129,11 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
   const vectorMs = lap();
 
   const bm25 = new Map(lexicalHits.map((hit) => [hit.passage, hit.score]));
+  const vectorSimilarity = new Map(vectorHits.map((hit) => [hit.passage, hit.similarity]));
   const labels = [...new Set([...lexicalHits.map((h) => h.passage), ...vectorHits.map((h) => h.passage)])];
   const evidence = labels.map((label) => {
     const sentences = sentenceEvidence(index, label, analysed, queryVector);
-    const passageSimilarity = dot(queryVector, index.vectors.vector(label));
+    const passageSimilarity = vectorSimilarity.get(label) ?? dot(queryVector, index.vectors.vector(label));
     return { label, sentences, passageSimilarity };
   });
   const features: CandidateFeatures[] = evidence.map(({ label, sentences, passageSimilarity }) => ({

@@ -1,0 +1,278 @@
+/**
+ * `npm run bench [-- --json] [-- --smoke] [-- --write]`: index-build and answer speed, HNSW
+ * quality, cold start, memory, and a peer (Orama), measured on this machine. `--smoke` runs a
+ * seconds-long version for CI; `--write` saves the report to bench/results.md.
+ */
+import { execFile } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { pipeline } from '@huggingface/transformers';
+import { answerMessage, declinedMessage } from '../src/discord/answer-view.js';
+import type { Embedder } from '../src/embeddings/embedder.js';
+import { resolveModelSpec } from '../src/embeddings/models.js';
+import { createTransformersEmbedder } from '../src/embeddings/transformers-embedder.js';
+import { ensureUseLiteModel } from '../src/embeddings/use-lite/build-model.js';
+import { buildIndex } from '../src/index/build-index.js';
+import { closeIndex, loadIndex } from '../src/index/index-store.js';
+import type { StoryIndex } from '../src/index/story-index.js';
+import { VectorIndex } from '../src/index/vector-index.js';
+import { firstHit, parseQuestions } from '../src/search/evaluate.js';
+import { searchStory } from '../src/search/search.js';
+import { measureColdStart } from './bench/cold-start.js';
+import { buildOramaPeer } from './bench/orama-peer.js';
+import { benchQuestions } from './bench/questions.js';
+import { median, percentile, round, timed } from './bench/stats.js';
+import { sentencePool, syntheticPassages, writeSyntheticCorpus } from './bench/synthetic-corpus.js';
+
+const run = promisify(execFile);
+const { values: flags } = parseArgs({ options: { json: { type: 'boolean' }, smoke: { type: 'boolean' }, write: { type: 'boolean' } } });
+const smoke = flags.smoke === true;
+const SIZES = smoke ? [300] : [1_000, 10_000, 100_000];
+const PEER_SIZE = smoke ? 300 : 10_000;
+const BATCH_SIZES = smoke ? [16, 32] : [8, 16, 32, 64];
+const BENCH_DIR = smoke ? 'data/bench-smoke' : 'data/bench';
+const MODEL_CACHE = '.cache/models';
+const PREFIXES = { queryPrefix: '', passagePrefix: '' };
+
+const figures: Record<string, number> = {};
+const report: string[] = [];
+const progress = (message: string): void => {
+  process.stderr.write(`${message}\n`);
+};
+
+async function embedder(batchSize = 32): Promise<Embedder> {
+  return createTransformersEmbedder({ model: resolveModelSpec('use-lite'), cacheDir: MODEL_CACHE, batchSize });
+}
+
+/** Our Embedder at each batch size, against the bare transformers.js pipeline at its best, on the same texts. */
+async function embeddingThroughput(texts: string[]): Promise<void> {
+  progress(`embedding throughput on ${texts.length} passages…`);
+  const ours: Record<number, number> = {};
+  for (const batchSize of BATCH_SIZES) {
+    const model = await embedder(batchSize);
+    await model.embedPassages(texts.slice(0, batchSize));
+    const { ms } = await timed(() => model.embedPassages(texts));
+    ours[batchSize] = texts.length / (ms / 1000);
+    await model.dispose();
+  }
+  const { modelDir } = await ensureUseLiteModel(MODEL_CACHE);
+  const extractor = await pipeline('feature-extraction', modelDir, { dtype: 'fp32' });
+  const ceiling: Record<number, number> = {};
+  for (const batchSize of BATCH_SIZES) {
+    await extractor(texts.slice(0, batchSize), { pooling: 'mean', normalize: true });
+    const { ms } = await timed(async () => {
+      for (let start = 0; start < texts.length; start += batchSize) await extractor(texts.slice(start, start + batchSize), { pooling: 'mean', normalize: true });
+    });
+    ceiling[batchSize] = texts.length / (ms / 1000);
+  }
+  await extractor.dispose();
+  const best = (rates: Record<number, number>): [number, number] => Object.entries(rates).map(([b, r]) => [Number(b), r] as [number, number]).reduce((a, b) => (b[1] > a[1] ? b : a));
+  const [ourBatch, ourRate] = best(ours);
+  const [ceilingBatch, ceilingRate] = best(ceiling);
+  figures.embed_passages_per_s = round(ourRate, 1);
+  figures.embed_best_batch = ourBatch;
+  figures.embed_ceiling_passages_per_s = round(ceilingRate, 1);
+  figures.embed_ceiling_batch = ceilingBatch;
+  figures.embed_vs_ceiling = round(ourRate / ceilingRate, 3);
+  report.push(
+    '## Embedding throughput',
+    '',
+    `${texts.length} synthetic passages (2-3 sentences, 25-80 words), use-lite, fp32, passages per second:`,
+    '',
+    `| batch size | ${BATCH_SIZES.join(' | ')} |`,
+    `|---|${BATCH_SIZES.map(() => '---').join('|')}|`,
+    `| our Embedder (length-sorted batches) | ${BATCH_SIZES.map((b) => round(ours[b] ?? 0, 1)).join(' | ')} |`,
+    `| ceiling: bare transformers.js pipeline | ${BATCH_SIZES.map((b) => round(ceiling[b] ?? 0, 1)).join(' | ')} |`,
+    '',
+    `Best: ours ${round(ourRate, 1)}/s at batch ${ourBatch}, ceiling ${round(ceilingRate, 1)}/s at batch ${ceilingBatch}: **${round((100 * ourRate) / ceilingRate, 1)}% of the ceiling**.`,
+    '',
+  );
+}
+
+/** Loads the saved index for a synthetic corpus, building it first if needed (timed). */
+async function benchIndex(size: number, pool: string[], model: Embedder): Promise<{ corpusDir: string; indexDir: string; index: StoryIndex }> {
+  const corpusDir = join(BENCH_DIR, `corpus-${size}`);
+  const indexDir = join(BENCH_DIR, `index-${size}`);
+  await writeSyntheticCorpus(corpusDir, syntheticPassages(pool, size, size));
+  let previous: StoryIndex | undefined;
+  try {
+    previous = await loadIndex(indexDir);
+  } catch {
+    previous = undefined;
+  }
+  progress(`index for ${size} passages${previous ? ' (saved)' : ': building…'}`);
+  const built = await buildIndex({ corpusDir, indexDir, embedder: model, prefixes: PREFIXES, previous });
+  if (!built.summary.upToDate) {
+    figures[`build_s_${size}`] = round(built.summary.seconds);
+    figures[`build_passages_per_s_${size}`] = round(built.summary.embedded / built.summary.seconds, 1);
+  }
+  const unchanged = await buildIndex({ corpusDir, indexDir, embedder: model, prefixes: PREFIXES, previous: built.index });
+  figures[`reindex_unchanged_s_${size}`] = round(unchanged.summary.seconds, 3);
+  if (previous && previous !== built.index) closeIndex(previous);
+  return { corpusDir, indexDir, index: built.index };
+}
+
+interface LatencySample {
+  total: number;
+  embed: number;
+  lexical: number;
+  vector: number;
+  fusion: number;
+  render: number;
+}
+
+/** Question → finished reply object, everything but Discord's network. */
+async function answerLatency(index: StoryIndex, model: Embedder, questions: string[]): Promise<LatencySample[]> {
+  const samples: LatencySample[] = [];
+  for (const question of questions) {
+    const started = performance.now();
+    const result = await searchStory(index, model, question);
+    const searched = performance.now();
+    if (result.answered) answerMessage(result, 0, 'id');
+    else declinedMessage(result, { articles: index.articles, builtAt: index.manifest.builtAt, passageCount: index.passages.length });
+    const done = performance.now();
+    const { embedMs, lexicalMs, vectorMs, fusionMs } = result.timings;
+    samples.push({ total: done - started, embed: embedMs, lexical: lexicalMs, vector: vectorMs, fusion: fusionMs, render: done - searched });
+  }
+  return samples;
+}
+
+/** Recall@10 of HNSW against exact search, plus build time, size and load time. */
+async function hnswQuality(size: number, index: StoryIndex, indexDir: string, queryVectors: Float32Array[]): Promise<void> {
+  const vectors = index.passages.map((_, label) => index.vectors.vector(label));
+  let found = 0;
+  for (const query of queryVectors) {
+    const exact = vectors
+      .map((vector, label) => {
+        let dot = 0;
+        for (let d = 0; d < query.length; d += 1) dot += (query[d] ?? 0) * (vector[d] ?? 0);
+        return { label, dot };
+      })
+      .sort((a, b) => b.dot - a.dot)
+      .slice(0, 10)
+      .map((hit) => hit.label);
+    const approximate = new Set(index.vectors.search(query, 10).map((hit) => hit.passage));
+    found += exact.filter((label) => approximate.has(label)).length;
+  }
+  const { ms: buildMs } = await timed(async () => VectorIndex.build(vectors, index.manifest.embedding.dimensions));
+  const build = (await readCurrentBuild(indexDir)) ?? '';
+  const { ms: loadMs } = await timed(() => VectorIndex.read(join(indexDir, 'builds', build, 'vectors.hnsw'), index.manifest.embedding.dimensions));
+  figures[`hnsw_recall10_${size}`] = round(found / (queryVectors.length * 10), 4);
+  figures[`hnsw_build_s_${size}`] = round(buildMs / 1000);
+  figures[`hnsw_mb_${size}`] = round((index.manifest.files['vectors.hnsw']?.bytes ?? 0) / 2 ** 20, 1);
+  figures[`hnsw_load_s_${size}`] = round(loadMs / 1000, 3);
+}
+
+async function readCurrentBuild(indexDir: string): Promise<string | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  return (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim();
+}
+
+/** Orama and our engine on the dev set (seed article), with the same vectors. */
+async function peerQuality(model: Embedder): Promise<void> {
+  const indexDir = join(BENCH_DIR, 'index-seed');
+  const { index } = await buildIndex({ corpusDir: 'corpus', indexDir, embedder: model, prefixes: PREFIXES });
+  const peer = await buildOramaPeer(index);
+  const { readFile } = await import('node:fs/promises');
+  const questions = parseQuestions(await readFile('tests/fixtures/questions.jsonl', 'utf8')).filter((q) => q.expect !== null);
+  const ranks = { ours: [] as (number | undefined)[], orama: [] as (number | undefined)[] };
+  for (const question of questions) {
+    const result = await searchStory(index, model, question.q);
+    ranks.ours.push(firstHit(result.passages.map((p) => p.passage.text), question.expect ?? []));
+    const labels = await peer.search(question.q, await model.embedQuery(question.q), 10);
+    ranks.orama.push(firstHit(labels.map((label) => index.passages[label]?.text ?? ''), question.expect ?? []));
+  }
+  const share = (list: (number | undefined)[], k: number): number => round(list.filter((r) => r !== undefined && r <= k).length / list.length, 3);
+  figures.hit1 = share(ranks.ours, 1);
+  figures.hit3 = share(ranks.ours, 3);
+  figures.orama_hit1 = share(ranks.orama, 1);
+  figures.orama_hit3 = share(ranks.orama, 3);
+  closeIndex(index);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const pool = await sentencePool();
+  await embeddingThroughput(syntheticPassages(pool, smoke ? 64 : 768, 99));
+  const model = await embedder(figures.embed_best_batch);
+  const questions = await benchQuestions(pool, smoke ? 60 : 500);
+  const queryVectors = await Promise.all(questions.slice(0, smoke ? 20 : 200).map((q) => model.embedQuery(q)));
+
+  report.push('## Indexes and answers', '', '| passages | build s | build passages/s | unchanged reindex s | answer p50 ms | p95 | p99 | embed p50 | lexical p50 | vector p50 | fusion p50 | render p50 | HNSW recall@10 | HNSW build s | HNSW MB | HNSW load s |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  let largest: { corpusDir: string; indexDir: string } | undefined;
+  for (const size of SIZES) {
+    const { corpusDir, indexDir, index } = await benchIndex(size, pool, model);
+    progress(`answer latency at ${size} passages (${questions.length} questions)…`);
+    const samples = await answerLatency(index, model, questions);
+    const part = (key: keyof LatencySample): number => round(median(samples.map((s) => s[key])), 2);
+    figures[`passages_${size}`] = index.passages.length;
+    figures[`query_p50_ms_${size}`] = round(percentile(samples.map((s) => s.total), 50));
+    figures[`query_p95_ms_${size}`] = round(percentile(samples.map((s) => s.total), 95));
+    figures[`query_p99_ms_${size}`] = round(percentile(samples.map((s) => s.total), 99));
+    progress(`HNSW recall at ${size}…`);
+    await hnswQuality(size, index, indexDir, queryVectors);
+    if (size === PEER_SIZE) {
+      progress(`Orama at ${size}…`);
+      const peer = await buildOramaPeer(index);
+      const oramaMs: number[] = [];
+      for (const [k, question] of questions.entries()) {
+        const vector = queryVectors[k % queryVectors.length] ?? (await model.embedQuery(question));
+        oramaMs.push((await timed(() => peer.search(question, vector, 10))).ms);
+      }
+      const retrievalMs = samples.map((s) => s.lexical + s.vector + s.fusion);
+      figures[`orama_query_p50_ms_${size}`] = round(median(oramaMs));
+      figures[`orama_query_p99_ms_${size}`] = round(percentile(oramaMs, 99));
+      figures[`retrieval_p50_ms_${size}`] = round(median(retrievalMs));
+    }
+    report.push(
+      `| ${index.passages.length} | ${figures[`build_s_${size}`] ?? '(saved)'} | ${figures[`build_passages_per_s_${size}`] ?? '(saved)'} | ${figures[`reindex_unchanged_s_${size}`]} | ${figures[`query_p50_ms_${size}`]} | ${figures[`query_p95_ms_${size}`]} | ${figures[`query_p99_ms_${size}`]} | ${part('embed')} | ${part('lexical')} | ${part('vector')} | ${part('fusion')} | ${part('render')} | ${figures[`hnsw_recall10_${size}`]} | ${figures[`hnsw_build_s_${size}`]} | ${figures[`hnsw_mb_${size}`]} | ${figures[`hnsw_load_s_${size}`]} |`,
+    );
+    closeIndex(index);
+    largest = { corpusDir, indexDir };
+  }
+  report.push('');
+
+  if (largest) {
+    progress('resident memory with the largest index…');
+    const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/bench/rss-probe.ts', largest.corpusDir, largest.indexDir], { maxBuffer: 1 << 20 });
+    const probe = JSON.parse(stdout) as { rssMb: number; loadSeconds: number };
+    const size = SIZES.at(-1) ?? 0;
+    figures[`rss_mb_${size}`] = round(probe.rssMb, 1);
+    figures[`index_load_s_${size}`] = round(probe.loadSeconds, 2);
+  }
+
+  progress('peer quality on the dev set…');
+  await peerQuality(model);
+  progress('cold start…');
+  const seedIndex = join(BENCH_DIR, 'index-seed');
+  const cold = await measureColdStart({ CORPUS_DIR: 'corpus', INDEX_DIR: seedIndex, MODEL_CACHE_DIR: MODEL_CACHE });
+  figures.cold_start_s = round(cold.readySeconds);
+  figures.cold_start_first_answer_s = round(cold.firstAnswerSeconds);
+  await model.dispose();
+  figures.bench_seconds = round((performance.now() - started) / 1000, 1);
+
+  const size = SIZES.at(-1) ?? 0;
+  report.push(
+    '## Other figures',
+    '',
+    `- Orama (${PEER_SIZE} passages, hybrid, same vectors): query p50 ${figures[`orama_query_p50_ms_${PEER_SIZE}`]} ms, p99 ${figures[`orama_query_p99_ms_${PEER_SIZE}`]} ms; ours, same scope (lexical + vector + fusion, the query embedding excluded on both sides): p50 ${figures[`retrieval_p50_ms_${PEER_SIZE}`]} ms.`,
+    `- Dev set (seed article, ${'answerable questions'}): ours hit@1 ${figures.hit1}, hit@3 ${figures.hit3}; Orama hit@1 ${figures.orama_hit1}, hit@3 ${figures.orama_hit3}.`,
+    `- Resident memory of a process serving ${figures[`passages_${size}`]} passages: ${figures[`rss_mb_${size}`]} MB (index load ${figures[`index_load_s_${size}`]} s).`,
+    `- Cold start (process start → bot ready, seed index, fake Discord): ${figures.cold_start_s} s; first answer at ${figures.cold_start_first_answer_s} s.`,
+    '',
+  );
+}
+
+await main();
+const header = [
+  '# Benchmark results',
+  '',
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${round(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}. Date: ${new Date().toISOString().slice(0, 10)}.`,
+  `Command: \`npm run bench${smoke ? ' -- --smoke' : ''}\` (${figures.bench_seconds} s).`,
+  '',
+];
+const markdown = [...header, ...report].join('\n');
+if (flags.write) await writeFile('bench/results.md', `${markdown}\n`);
+process.stdout.write(flags.json ? `${JSON.stringify(figures)}\n` : `${markdown}\n`);
