@@ -95,6 +95,9 @@ function analyseWord(word: string): string | undefined {
   return /^\p{N}+$/u.test(normalized) ? normalized : stemmer(normalized);
 }
 
+/** First words of the names in PHRASES, to test a pair only when it can be one. */
+const PHRASE_HEADS = new Set(Object.keys(PHRASES).map((phrase) => phrase.split(' ')[0]));
+
 /** The words of a text, with their positions; a known two-word name ("United Nations") counts as one word. */
 export function words(text: string): { word: string; index: number }[] {
   const found = Array.from(text.matchAll(WORD), (match) => ({ word: match[0], index: match.index }));
@@ -102,13 +105,15 @@ export function words(text: string): { word: string; index: number }[] {
   for (let k = 0; k < found.length; k += 1) {
     const first = found[k] as { word: string; index: number };
     const second = found[k + 1];
-    const pair = second && text.slice(first.index, second.index + second.word.length);
-    if (pair && /^\S+\s+\S+$/.test(pair) && PHRASES[pair.toLowerCase().replace(/\s+/, ' ')] !== undefined) {
-      merged.push({ word: pair, index: first.index });
-      k += 1;
-    } else {
-      merged.push(first);
+    if (second && PHRASE_HEADS.has(first.word.toLowerCase())) {
+      const pair = text.slice(first.index, second.index + second.word.length);
+      if (/^\S+\s+\S+$/.test(pair) && PHRASES[pair.toLowerCase().replace(/\s+/, ' ')] !== undefined) {
+        merged.push({ word: pair, index: first.index });
+        k += 1;
+        continue;
+      }
     }
+    merged.push(first);
   }
   return merged;
 }

@@ -6,7 +6,7 @@
 import type { Passage, Span } from '../corpus/article.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { IndexedArticle, StoryIndex } from '../index/story-index.js';
-import { termsOf } from '../index/terms.js';
+import { termOf, termsOf, words } from '../index/terms.js';
 import { containsAnswerType } from './answer-type.js';
 import { type Decision, decide } from './answerability.js';
 import { type CandidateFeatures, fuse, reciprocalRankFusion } from './fuse.js';
@@ -105,6 +105,25 @@ function scoreCandidates(method: SearchMethod, features: readonly CandidateFeatu
   }
 }
 
+/**
+ * A term in thousands of passages costs a long postings scan and, with its low IDF, barely moves
+ * the ranking: such terms are left out of the lexical query (the rarest term always stays). Their
+ * weight still counts in sentence coverage.
+ */
+const MAX_QUERY_TERM_PASSAGES = 5_000;
+
+function lexicalQuery(index: StoryIndex, question: AnalysedQuestion): string {
+  const kept = words(question.text).filter(({ word }) => {
+    const term = termOf(word);
+    return term === undefined || (index.documentFrequency.get(term) ?? 0) <= MAX_QUERY_TERM_PASSAGES;
+  });
+  if (kept.some(({ word }) => termOf(word) !== undefined)) return kept.map(({ word }) => word).join(' ');
+  const rarest = words(question.text)
+    .filter(({ word }) => termOf(word) !== undefined)
+    .sort((a, b) => (index.documentFrequency.get(termOf(a.word) ?? '') ?? 0) - (index.documentFrequency.get(termOf(b.word) ?? '') ?? 0))[0];
+  return rarest?.word ?? question.text;
+}
+
 export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'embedQuery'>, question: string, options: SearchOptions = {}): Promise<SearchResult> {
   const limit = options.limit ?? 10;
   const candidates = options.candidates ?? 50;
@@ -123,7 +142,7 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
   };
   const queryVector = await embedder.embedQuery(analysed.text);
   const embedMs = lap();
-  const lexicalHits = index.lexical.search(analysed.text, candidates);
+  const lexicalHits = index.lexical.search(lexicalQuery(index, analysed), candidates);
   const lexicalMs = lap();
   const vectorHits = index.vectors.search(queryVector, candidates);
   const vectorMs = lap();
