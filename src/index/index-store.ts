@@ -24,7 +24,7 @@ const FILES = {
   passages: 'passages.json',
   sentenceVectors: 'sentence-vectors.i8',
   hnsw: 'vectors.hnsw',
-  lexical: 'lexical.json',
+  lexical: 'lexical.bin',
   terms: 'terms.json',
 } as const;
 
@@ -79,7 +79,7 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
     });
     if (!expected || bytes.byteLength !== expected.bytes) throw corrupt(indexDir, `${name} has ${bytes.byteLength} bytes, expected ${expected?.bytes}`);
     if (sha256(bytes) !== expected.sha256) throw corrupt(indexDir, `${name} does not match its checksum`);
-    // Only the small files are kept; the vector files are read by their own readers below.
+    // The vector files are read again by their own readers below.
     if (name !== FILES.sentenceVectors && name !== FILES.hnsw) contents.set(name, bytes);
   }
   const text = (name: string): string => contents.get(name)?.toString('utf8') ?? '';
@@ -97,7 +97,7 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
       passages,
       vectors,
       sentenceVectors: openSentenceVectors(dir, passages, dimensions),
-      lexical: LexicalIndex.fromJSON(text(FILES.lexical)),
+      lexical: LexicalIndex.fromBytes(contents.get(FILES.lexical) ?? new Uint8Array()),
       vocabulary: new Vocabulary(new Map(terms.words)),
       documentFrequency: new Map(terms.documentFrequency),
     };
@@ -138,7 +138,7 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
   const data: [string, Uint8Array | string][] = [
     [FILES.passages, JSON.stringify({ articles: index.articles, passages: index.passages } satisfies PassagesFile)],
     [FILES.sentenceVectors, encodeSentenceVectors(index.sentenceVectors.flat(), dimensions)],
-    [FILES.lexical, index.lexical.toJSON()],
+    [FILES.lexical, index.lexical.toBytes()],
     [FILES.terms, JSON.stringify(terms)],
   ];
   const files: Record<string, FileChecksum> = {};
