@@ -239,7 +239,7 @@ async function main(): Promise<void> {
     closeIndex(index);
     largest = { corpusDir, indexDir };
   }
-  report.push('');
+  report.push('', '"(saved)": the index came from an earlier run and was reused (then only the unchanged reindex is timed); delete `data/bench/index-N` to time a build.', '');
 
   progress('peer quality on the dev set…');
   await peerQuality(model);
