@@ -14,6 +14,7 @@ import { LexicalIndex } from './lexical-index.js';
 import { type EmbeddingSettings, INDEX_FORMAT_VERSION, manifestMismatch, sha256 } from './manifest.js';
 import type { IndexedArticle, StoryIndex } from './story-index.js';
 import { acronymsOf, normalizeWord, termsOf, words } from './terms.js';
+import { encodeRecord } from './sentence-vectors.js';
 import { HNSW_PARAMETERS, VectorIndex } from './vector-index.js';
 
 export type BuildPhase = 'reading' | 'embedding' | 'indexing' | 'saving';
@@ -55,19 +56,22 @@ function embeddingKey(settings: EmbeddingSettings, text: string): string {
   return sha256(`${settings.modelId}\0${settings.passagePrefix}\0${text}`).slice(0, 32);
 }
 
-function previousVectors(previous: StoryIndex | undefined): Map<string, Float32Array> {
-  const cache = new Map<string, Float32Array>();
-  if (!previous) return cache;
+/** Where the previous build keeps a text's vector: as a passage (in HNSW) or as a sentence record. */
+interface StoredVector {
+  passage: number;
+  sentence?: number;
+}
+
+/** Every text the previous build embedded, keyed like new ones; vectors are read only when reused. */
+function previousVectors(previous: StoryIndex | undefined): Map<string, StoredVector> {
+  const stored = new Map<string, StoredVector>();
+  if (!previous) return stored;
   const settings = previous.manifest.embedding;
   previous.passages.forEach((passage, k) => {
-    cache.set(embeddingKey(settings, passage.text), previous.vectors.vector(k));
-    const sentenceVectors = previous.sentenceVectors.of(k);
-    passage.sentences.forEach(([start, end], s) => {
-      const sentenceVector = sentenceVectors[s];
-      if (sentenceVector) cache.set(embeddingKey(settings, passage.text.slice(start, end)), sentenceVector);
-    });
+    stored.set(embeddingKey(settings, passage.text), { passage: k });
+    passage.sentences.forEach(([start, end], s) => stored.set(embeddingKey(settings, passage.text.slice(start, end)), { passage: k, sentence: s }));
   });
-  return cache;
+  return stored;
 }
 
 function termStatistics(passages: readonly Passage[]): { vocabulary: Vocabulary; documentFrequency: Map<string, number> } {
@@ -109,20 +113,28 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: StoryI
   const passages = articles.flatMap((article) => splitArticle(article, split));
 
   // Embed every passage and sentence text the previous build did not have, in one batched pass.
-  const cache = previousVectors(previous);
+  const stored = previousVectors(previous);
   const sentenceTexts = passages.map((p) => p.sentences.map(([start, end]) => p.text.slice(start, end)));
-  const missing = [...new Set([...passages.map((p) => p.text), ...sentenceTexts.flat()])].filter((text) => !cache.has(embeddingKey(settings, text)));
-  const reusedPassages = passages.filter((p) => cache.has(embeddingKey(settings, p.text))).length;
+  const missing = [...new Set([...passages.map((p) => p.text), ...sentenceTexts.flat()])].filter((text) => !stored.has(embeddingKey(settings, text)));
+  const reusedPassages = passages.filter((p) => stored.has(embeddingKey(settings, p.text))).length;
   const embeddedPassages = passages.length - reusedPassages;
   options.onProgress?.({ phase: 'embedding', done: 0, total: embeddedPassages });
-  const fresh = await embedder.embedPassages(missing, {
+  const embedded = await embedder.embedPassages(missing, {
     onProgress: ({ done, total }) => options.onProgress?.({ phase: 'embedding', done: Math.round((done / total) * embeddedPassages), total: embeddedPassages }),
   });
-  missing.forEach((text, k) => {
-    const vector = fresh[k];
-    if (vector) cache.set(embeddingKey(settings, text), vector);
-  });
-  const vectorOf = (text: string): Float32Array => cache.get(embeddingKey(settings, text)) ?? new Float32Array(settings.dimensions);
+  const fresh = new Map(missing.map((text, k) => [embeddingKey(settings, text), embedded[k] ?? new Float32Array(settings.dimensions)]));
+  const vectorOf = (text: string): Float32Array => {
+    const key = embeddingKey(settings, text);
+    const where = stored.get(key);
+    if (!previous || !where) return fresh.get(key) ?? new Float32Array(settings.dimensions);
+    return where.sentence === undefined ? previous.vectors.vector(where.passage) : (previous.sentenceVectors.of(where.passage)[where.sentence] ?? new Float32Array(settings.dimensions));
+  };
+  /** A reused sentence record is copied byte for byte: decoding and re-encoding could drift. */
+  const sentenceRecord = (text: string): Uint8Array => {
+    const where = stored.get(embeddingKey(settings, text));
+    const record = previous && where?.sentence !== undefined ? previous.sentenceVectors.records(where.passage)[where.sentence] : undefined;
+    return record ?? encodeRecord(vectorOf(text), settings.dimensions);
+  };
 
   options.onProgress?.({ phase: 'indexing', done: 0, total: 0 });
   const passageVectors = passages.map((p) => vectorOf(p.text));
@@ -132,7 +144,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: StoryI
   const content: IndexContent = {
     articles: indexedArticles,
     passages,
-    sentenceVectors: sentenceTexts.map((texts) => texts.map(vectorOf)),
+    sentenceVectors: Buffer.concat(sentenceTexts.flatMap((texts) => texts.map(sentenceRecord))),
     vectors: VectorIndex.build(passageVectors, settings.dimensions),
     lexical: LexicalIndex.build(passages.map((p) => p.text)),
     ...termStatistics(passages),

@@ -3,7 +3,8 @@
  * the file `CURRENT` names the live one and is replaced by an atomic rename, so a reader sees the
  * old build or the new one, never half of each, and a crash mid-write leaves the old one live.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Passage } from '../corpus/article.js';
@@ -11,7 +12,7 @@ import { AppError, ErrorCodes } from '../errors.js';
 import { Vocabulary } from './vocabulary.js';
 import { LexicalIndex } from './lexical-index.js';
 import { type FileChecksum, type Manifest, sha256 } from './manifest.js';
-import { SentenceVectorFile, encodeSentenceVectors, recordBytes } from './sentence-vectors.js';
+import { SentenceVectorFile, recordBytes } from './sentence-vectors.js';
 import type { IndexedArticle, StoryIndex } from './story-index.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -38,6 +39,16 @@ interface TermsFile {
   words: [string, number][];
   /** Index term → passages containing it, for weighting query terms. */
   documentFrequency: [string, number][];
+}
+
+async function checksumOfFile(path: string): Promise<FileChecksum> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).byteLength;
+  }
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 function corrupt(indexDir: string, detail: string, cause?: unknown): AppError {
@@ -74,13 +85,15 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
   const contents = new Map<string, Buffer>();
   for (const name of Object.values(FILES)) {
     const expected = manifest.files[name];
-    const bytes = await readFile(join(dir, name)).catch((cause: unknown) => {
+    // The vector files are read by their own readers below, so they are only streamed through the hash.
+    const streamed = name === FILES.sentenceVectors || name === FILES.hnsw;
+    const read = streamed ? checksumOfFile(join(dir, name)) : readFile(join(dir, name)).then((bytes) => ({ bytes: bytes.byteLength, sha256: sha256(bytes), contents: bytes }));
+    const actual: FileChecksum & { contents?: Buffer } = await read.catch((cause: unknown) => {
       throw corrupt(indexDir, `${name} cannot be read`, cause);
     });
-    if (!expected || bytes.byteLength !== expected.bytes) throw corrupt(indexDir, `${name} has ${bytes.byteLength} bytes, expected ${expected?.bytes}`);
-    if (sha256(bytes) !== expected.sha256) throw corrupt(indexDir, `${name} does not match its checksum`);
-    // The vector files are read again by their own readers below.
-    if (name !== FILES.sentenceVectors && name !== FILES.hnsw) contents.set(name, bytes);
+    if (!expected || actual.bytes !== expected.bytes) throw corrupt(indexDir, `${name} has ${actual.bytes} bytes, expected ${expected?.bytes}`);
+    if (actual.sha256 !== expected.sha256) throw corrupt(indexDir, `${name} does not match its checksum`);
+    if (actual.contents) contents.set(name, actual.contents);
   }
   const text = (name: string): string => contents.get(name)?.toString('utf8') ?? '';
   try {
@@ -119,9 +132,9 @@ export function closeIndex(index: StoryIndex): void {
   index.sentenceVectors.close();
 }
 
-/** A freshly built index, all in memory, before it is saved. */
+/** A freshly built index, before it is saved; its sentence vectors are the encoded file contents. */
 export interface IndexContent extends Omit<StoryIndex, 'manifest' | 'sentenceVectors'> {
-  sentenceVectors: Float32Array[][];
+  sentenceVectors: Uint8Array;
 }
 
 /**
@@ -137,7 +150,7 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
   const terms: TermsFile = { words: [...index.vocabulary.entries()], documentFrequency: [...index.documentFrequency] };
   const data: [string, Uint8Array | string][] = [
     [FILES.passages, JSON.stringify({ articles: index.articles, passages: index.passages } satisfies PassagesFile)],
-    [FILES.sentenceVectors, encodeSentenceVectors(index.sentenceVectors.flat(), dimensions)],
+    [FILES.sentenceVectors, index.sentenceVectors],
     [FILES.lexical, index.lexical.toBytes()],
     [FILES.terms, JSON.stringify(terms)],
   ];
@@ -148,8 +161,7 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
       files[name] = { bytes: Buffer.byteLength(content), sha256: sha256(content) };
     }
     await index.vectors.write(join(staging, FILES.hnsw));
-    const hnswBytes = await readFile(join(staging, FILES.hnsw));
-    files[FILES.hnsw] = { bytes: hnswBytes.byteLength, sha256: sha256(hnswBytes) };
+    files[FILES.hnsw] = await checksumOfFile(join(staging, FILES.hnsw));
     const complete: Manifest = { ...manifest, files };
     await writeFile(join(staging, MANIFEST), JSON.stringify(complete, null, 2));
     const buildDir = join(buildsDir, id);

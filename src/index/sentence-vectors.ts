@@ -10,20 +10,16 @@ export function recordBytes(dimensions: number): number {
   return 4 + dimensions;
 }
 
-/** Encodes vectors as [scale: float32 LE][dimensions × int8] records, in order. */
-export function encodeSentenceVectors(vectors: readonly Float32Array[], dimensions: number): Uint8Array {
-  const size = recordBytes(dimensions);
-  const bytes = new Uint8Array(vectors.length * size);
-  const view = new DataView(bytes.buffer);
-  vectors.forEach((vector, k) => {
-    let largest = 0;
-    for (const value of vector) largest = Math.max(largest, Math.abs(value));
-    const scale = largest / 127 || 1;
-    view.setFloat32(k * size, scale, true);
-    const codes = new Int8Array(bytes.buffer, k * size + 4, dimensions);
-    for (let d = 0; d < dimensions; d += 1) codes[d] = Math.round((vector[d] ?? 0) / scale);
-  });
-  return bytes;
+/** Encodes one vector as a [scale: float32 LE][dimensions × int8] record. */
+export function encodeRecord(vector: Float32Array, dimensions: number): Uint8Array {
+  const record = new Uint8Array(recordBytes(dimensions));
+  let largest = 0;
+  for (const value of vector) largest = Math.max(largest, Math.abs(value));
+  const scale = largest / 127 || 1;
+  new DataView(record.buffer).setFloat32(0, scale, true);
+  const codes = new Int8Array(record.buffer, 4, dimensions);
+  for (let d = 0; d < dimensions; d += 1) codes[d] = Math.round((vector[d] ?? 0) / scale);
+  return record;
 }
 
 function decode(bytes: Buffer, offset: number, dimensions: number): Float32Array {
@@ -59,6 +55,13 @@ export class SentenceVectorFile {
     const bytes = Buffer.allocUnsafe(count * size);
     readSync(this.fd, bytes, 0, bytes.byteLength, first * size);
     return { bytes, count };
+  }
+
+  /** The encoded records of passage `label`'s sentences, in order, to copy into a new build as they are. */
+  records(label: number): Uint8Array[] {
+    const { bytes, count } = this.read(label);
+    const size = recordBytes(this.dimensions);
+    return Array.from({ length: count }, (_, k) => bytes.subarray(k * size, (k + 1) * size));
   }
 
   /** The vectors of passage `label`'s sentences, in order. */
