@@ -13,7 +13,9 @@ import { manifestMismatch } from './index/manifest.js';
 import type { IndexedArticle, StoryIndex } from './index/story-index.js';
 import { fingerprintCorpus } from './corpus/fingerprint.js';
 import type { Logger } from './logger.js';
-import { type SearchOptions, type SearchResult, searchStory } from './search/search.js';
+import { embedOffTopic } from './search/off-topic.js';
+import { type OutsideKnowledge, type SearchOptions, type SearchResult, searchStory } from './search/search.js';
+import { loadEnglishWords } from './search/dictionary.js';
 
 /** How long a replaced index stays readable for searches that began on it. */
 const RETIRED_INDEX_GRACE_MS = 60_000;
@@ -84,6 +86,7 @@ class StoryApp implements App {
     private readonly embedder: Embedder,
     private readonly logger: Logger,
     private index: StoryIndex,
+    private readonly outside: OutsideKnowledge,
     readonly openingBuild: BuildSummary | undefined = undefined,
   ) {}
 
@@ -96,7 +99,7 @@ class StoryApp implements App {
     if (trimmed === '') throw new AppError(ErrorCodes.QUESTION_INVALID, 'The question is empty.');
     // Read the index once: a swap during the search cannot mix two indexes in one answer.
     const index = this.index;
-    return searchStory(index, this.embedder, trimmed, options);
+    return searchStory(index, this.embedder, trimmed, { outside: this.outside, ...options });
   }
 
   reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary> {
@@ -144,11 +147,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     batchSize: config.embedBatchSize,
     onModelBuild: () => logger.info({ cacheDir: config.modelCacheDir }, 'building the embedded model (once)'),
   });
+  const outside: OutsideKnowledge = { offTopic: await embedOffTopic(embedder), englishWords: await loadEnglishWords() };
   let previous: StoryIndex | undefined;
   try {
     previous = await loadIndex(config.indexDir);
     const reason = options.trustIndex ? undefined : await staleness(previous, config);
-    if (reason === undefined) return new StoryApp(config, embedder, logger, previous);
+    if (reason === undefined) return new StoryApp(config, embedder, logger, previous, outside);
     logger.info({ reason }, 'the index is out of date; rebuilding');
   } catch (error) {
     if (!isAppError(error, ErrorCodes.INDEX_MISSING) && !isAppError(error, ErrorCodes.INDEX_CORRUPT)) {
@@ -161,12 +165,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   try {
     const { index, summary } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);
     if (previous && previous !== index) closeIndex(previous);
-    return new StoryApp(config, embedder, logger, index, summary);
+    return new StoryApp(config, embedder, logger, index, outside, summary);
   } catch (error) {
     if (previous) {
       // A stale index answers better than none: serve it, and say why it was not refreshed.
       logger.error({ err: error }, 'could not refresh the index; serving the previous one');
-      return new StoryApp(config, embedder, logger, previous);
+      return new StoryApp(config, embedder, logger, previous, outside);
     }
     await embedder.dispose();
     throw error;

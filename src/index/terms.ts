@@ -5,7 +5,9 @@
 import { stemmer } from 'stemmer';
 import { eng as englishStopwords } from 'stopword';
 
-const STOPWORDS = new Set([...englishStopwords, 's', 't', 'does', 'doing', 'just', 'very', 'much', 'many', 'whom', 'whose', 'yes', 'it', 'its']);
+/** Contractions lose their apostrophe in normalisation ("didn't" → "didnt"). */
+const CONTRACTIONS = ['didnt', 'doesnt', 'dont', 'isnt', 'wasnt', 'arent', 'werent', 'cant', 'wont', 'couldnt', 'shouldnt', 'wouldnt', 'hasnt', 'havent', 'hadnt', 'whats', 'wheres', 'whos', 'hows', 'whens', 'whys', 'thats', 'theres', 'im', 'ive', 'youre', 'theyre', 'weve', 'lets', 'id', 'ill', 'hes', 'shes'];
+const STOPWORDS = new Set([...englishStopwords, ...CONTRACTIONS, 's', 't', 'does', 'doing', 'just', 'very', 'much', 'many', 'whom', 'whose', 'yes', 'it', 'its']);
 
 /**
  * News names a country by its capital, government seat or demonym ("Washington", "the Kremlin",

@@ -15,13 +15,24 @@ export interface BestEvidence {
   coverage: number;
 }
 
-/** Below both, a question shares neither meaning nor words with the story. */
-export const ANSWERABILITY_THRESHOLDS = { similarity: 0.36, coverage: 0.25 } as const;
+export const ANSWERABILITY_THRESHOLDS = {
+  /** Below both this similarity and this coverage, a question shares neither meaning nor words with the story. */
+  similarity: 0.33,
+  coverage: 0.25,
+  /** Declined when an everyday off-topic question is this much closer to it than the story is... */
+  offTopicMargin: 0.2,
+  /** ...unless the story holds this share of its words (then it is about the story, however phrased). */
+  strongCoverage: 0.5,
+} as const;
 
 /** The answer may sit in any of the first few passages, so the strongest evidence among them counts. */
 export const EVIDENCE_DEPTH = 3;
 
-export function decide(question: AnalysedQuestion, top: readonly BestEvidence[]): Decision {
+/**
+ * @param offTopicSimilarity the question's highest similarity to the everyday off-topic questions,
+ *   or undefined to skip that check
+ */
+export function decide(question: AnalysedQuestion, top: readonly BestEvidence[], offTopicSimilarity?: number): Decision {
   const considered = top.slice(0, EVIDENCE_DEPTH);
   if (considered.length === 0) return { answered: false, reason: 'the story has no passages' };
   const best: BestEvidence = {
@@ -31,6 +42,10 @@ export function decide(question: AnalysedQuestion, top: readonly BestEvidence[])
   if (question.unmentioned.length > 0) return { answered: false, reason: `the story never mentions ${question.unmentioned.join(', ')}` };
   if (best.similarity < ANSWERABILITY_THRESHOLDS.similarity && best.coverage < ANSWERABILITY_THRESHOLDS.coverage) {
     return { answered: false, reason: `best passage too far (similarity ${best.similarity.toFixed(2)}, coverage ${best.coverage.toFixed(2)})` };
+  }
+  const { offTopicMargin, strongCoverage } = ANSWERABILITY_THRESHOLDS;
+  if (offTopicSimilarity !== undefined && best.coverage < strongCoverage && best.similarity - offTopicSimilarity < -offTopicMargin) {
+    return { answered: false, reason: `closer to everyday questions about other things (${offTopicSimilarity.toFixed(2)}) than to the story (${best.similarity.toFixed(2)})` };
   }
   return { answered: true };
 }

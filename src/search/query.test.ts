@@ -39,6 +39,14 @@ describe('analyseQuestion', () => {
     expect(analyseQuestion('Where is the plan?', statistics()).unmentioned).toEqual([]); // capitalised only as the first word
   });
 
+  it('takes an uncapitalised word found neither in the story nor in English for a name, but not a typo of an English word', () => {
+    const englishWords = new Set(['what', 'protests', 'started', 'start', 'attack', 'killed', 'doctors', 'without', 'borders', 'talks']);
+    expect(analyseQuestion('what started the gezi protests', { ...statistics(), englishWords }).unmentioned).toEqual(['gezi']);
+    expect(analyseQuestion('who was killed in the atack', { ...statistics(), englishWords }).unmentioned).toEqual([]);
+    expect(analyseQuestion('What did Doctors Without Borders say?', { ...statistics(), englishWords }).unmentioned).toEqual([]);
+    expect(analyseQuestion("Why didn't the talks start?", { ...statistics(), englishWords }).unmentioned).toEqual([]);
+  });
+
   it('never corrects a word into a stopword', () => {
     expect(analyseQuestion('What is the lethal dose?', { ...statistics(), vocabulary: new Vocabulary(new Map([['does', 3]])) }).corrections).toEqual([]);
   });

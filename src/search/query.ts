@@ -24,7 +24,12 @@ export interface TermStatistics {
   vocabulary: Vocabulary;
   documentFrequency: ReadonlyMap<string, number>;
   passageCount: number;
+  /** Common English words, lower case; without it only capitalised words are taken for names. */
+  englishWords?: ReadonlySet<string> | undefined;
 }
+
+/** Shorter unknown words are too often abbreviations ("ppl") to be taken for names. */
+const MIN_UNKNOWN_WORD_LENGTH = 4;
 
 /** BM25's inverse document frequency, always positive. */
 export function inverseDocumentFrequency(documentFrequency: number, passageCount: number): number {
@@ -38,6 +43,27 @@ function looksLikeName(word: string, index: number, question: string): boolean {
   if (!/^\p{Lu}/u.test(word) || word.length < 2) return false;
   const before = question.slice(0, index).trimEnd();
   return before !== '' && !/[.!?:;"“(]$/.test(before);
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/** Whether a word is one typo away from an English word: a dropped letter, a swap, or (in long words) any one edit. */
+function isTypoOfEnglish(word: string, englishWords: ReadonlySet<string>): boolean {
+  const variants: string[] = [];
+  for (let at = 0; at <= word.length; at += 1) for (const letter of LETTERS) variants.push(word.slice(0, at) + letter + word.slice(at));
+  for (let at = 0; at + 1 < word.length; at += 1) variants.push(word.slice(0, at) + (word[at + 1] ?? '') + (word[at] ?? '') + word.slice(at + 2));
+  if (word.length >= 8) {
+    for (let at = 0; at < word.length; at += 1) {
+      variants.push(word.slice(0, at) + word.slice(at + 1));
+      for (const letter of LETTERS) variants.push(word.slice(0, at) + letter + word.slice(at + 1));
+    }
+  }
+  return variants.some((variant) => englishWords.has(variant));
+}
+
+/** A word neither in the story nor in English, nor a typo of an English word: a name, however written. */
+function isUnknownWord(normalized: string, englishWords: ReadonlySet<string> | undefined): boolean {
+  return englishWords !== undefined && normalized.length >= MIN_UNKNOWN_WORD_LENGTH && !englishWords.has(normalized) && !isTypoOfEnglish(normalized, englishWords);
 }
 
 export function analyseQuestion(question: string, statistics: TermStatistics): AnalysedQuestion {
@@ -59,7 +85,7 @@ export function analyseQuestion(question: string, statistics: TermStatistics): A
       corrections.push([word, corrected]);
       text += question.slice(copied, index) + corrected;
       copied = index + word.length;
-    } else if (looksLikeName(word, index, question)) {
+    } else if ((looksLikeName(word, index, question) && !statistics.englishWords?.has(normalized)) || isUnknownWord(normalized, statistics.englishWords)) {
       unmentioned.push(word);
     }
   }

@@ -53,6 +53,15 @@ export interface SearchOptions {
   limit?: number;
   /** Candidates taken from each retriever before fusion. @default 50 */
   candidates?: number;
+  /** What the engine knows of the world outside the story, to decline questions about other things. */
+  outside?: OutsideKnowledge;
+}
+
+export interface OutsideKnowledge {
+  /** Vectors of everyday off-topic questions (off-topic.ts). */
+  offTopic: readonly Float32Array[];
+  /** Common English words (dictionary.ts). */
+  englishWords: ReadonlySet<string>;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -131,6 +140,7 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
     vocabulary: index.vocabulary,
     documentFrequency: index.documentFrequency,
     passageCount: index.passages.length,
+    englishWords: options.outside?.englishWords,
   });
 
   let mark = performance.now();
@@ -173,6 +183,8 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
     .slice(0, limit);
   const fusionMs = lap();
 
-  const decision = decide(analysed, ranked);
+  const offTopic = options.outside?.offTopic ?? [];
+  const offTopicSimilarity = offTopic.length > 0 ? Math.max(...offTopic.map((vector) => dot(queryVector, vector))) : undefined;
+  const decision = decide(analysed, ranked, offTopicSimilarity);
   return { question: analysed, answered: decision.answered, decision, passages: ranked, timings: { embedMs, lexicalMs, vectorMs, fusionMs } };
 }

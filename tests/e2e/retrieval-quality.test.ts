@@ -44,7 +44,15 @@ describe('retrieval quality', () => {
     const metrics = await evaluate('tests/fixtures/heldout/corpus', 'tests/fixtures/heldout/questions.jsonl');
     expect(metrics.hit1).toBeGreaterThanOrEqual(0.75);
     expect(metrics.hit3).toBeGreaterThanOrEqual(0.9);
-    expect(metrics.declined_oos).toBeGreaterThanOrEqual(0.5);
+    expect(metrics.declined_oos).toBeGreaterThanOrEqual(0.75);
+    expect(metrics.false_declines).toBeLessThanOrEqual(0.05);
+  });
+
+  it('on a validation set about the seed written by someone who saw neither the other sets nor the engine', async () => {
+    const metrics = await evaluate('corpus', 'tests/fixtures/validation/questions.jsonl');
+    expect(metrics.hit1).toBeGreaterThanOrEqual(0.88);
+    expect(metrics.hit3).toBeGreaterThanOrEqual(0.95);
+    expect(metrics.declined_oos).toBeGreaterThanOrEqual(0.65);
     expect(metrics.false_declines).toBeLessThanOrEqual(0.05);
   });
 });
