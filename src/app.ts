@@ -21,7 +21,7 @@ import { loadEnglishWords } from './search/dictionary.js';
 const RETIRED_INDEX_GRACE_MS = 60_000;
 
 /** Longer questions are cut here: nobody types more, and the encoder reads 128 pieces anyway. */
-export const MAX_QUESTION_LENGTH = 1000;
+const QUESTION_CHARACTERS_READ = 1000;
 
 export interface Sources {
   articles: IndexedArticle[];
@@ -95,7 +95,7 @@ class StoryApp implements App {
   }
 
   async ask(question: string, options: SearchOptions = {}): Promise<SearchResult> {
-    const trimmed = question.trim().slice(0, MAX_QUESTION_LENGTH);
+    const trimmed = question.trim().slice(0, QUESTION_CHARACTERS_READ);
     if (trimmed === '') throw new AppError(ErrorCodes.QUESTION_INVALID, 'The question is empty.');
     // Read the index once: a swap during the search cannot mix two indexes in one answer.
     const index = this.index;

@@ -15,8 +15,6 @@ export const ErrorCodes = {
   INDEX_MISSING: 'INDEX_MISSING',
   /** The index on disk is damaged or incomplete. */
   INDEX_CORRUPT: 'INDEX_CORRUPT',
-  /** The index was built with another model or format than the one configured. */
-  INDEX_MISMATCH: 'INDEX_MISMATCH',
   /** A rebuild is already running. */
   REINDEX_IN_PROGRESS: 'REINDEX_IN_PROGRESS',
   /** The question cannot be searched (empty, or nothing searchable in it). */
