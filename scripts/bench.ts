@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --json] [-- --smoke] [-- --write]`: index-build and answer speed, HNSW
  * quality, cold start, memory, and a peer (Orama), measured on this machine. `--smoke` runs a
- * seconds-long version for CI; `--write` saves the report to bench/results.md.
+ * seconds-long version for CI; `--write` saves the report to bench/results.md and the figures to
+ * bench/results.json.
  */
 import { cpus, totalmem } from 'node:os';
 import { writeFile } from 'node:fs/promises';
@@ -35,6 +36,8 @@ const MODEL_CACHE = '.cache/models';
 const PREFIXES = { queryPrefix: '', passagePrefix: '' };
 
 const figures: Record<string, number> = {};
+/** Sizes in figure names as people say them: 10000 → "10k". */
+const label = (size: number): string => (size >= 1000 && size % 1000 === 0 ? `${size / 1000}k` : String(size));
 const report: string[] = [];
 const progress = (message: string): void => {
   process.stderr.write(`${message}\n`);
@@ -104,11 +107,11 @@ async function benchIndex(size: number, pool: string[], model: Embedder): Promis
   const built = await buildIndex({ corpusDir, indexDir, embedder: model, prefixes: PREFIXES, previous });
   // Only a build that embedded most passages says anything about build speed.
   if (built.summary.embedded > built.summary.passages / 2) {
-    figures[`build_s_${size}`] = round(built.summary.seconds);
-    figures[`build_passages_per_s_${size}`] = round(built.summary.embedded / built.summary.seconds, 1);
+    figures[`build_s_${label(size)}`] = round(built.summary.seconds);
+    figures[`build_passages_per_s_${label(size)}`] = round(built.summary.embedded / built.summary.seconds, 1);
   }
   const unchanged = await buildIndex({ corpusDir, indexDir, embedder: model, prefixes: PREFIXES, previous: built.index });
-  figures[`reindex_unchanged_s_${size}`] = round(unchanged.summary.seconds, 3);
+  figures[`reindex_unchanged_s_${label(size)}`] = round(unchanged.summary.seconds, 3);
   if (previous && previous !== built.index) closeIndex(previous);
   return { corpusDir, indexDir, index: built.index };
 }
@@ -166,11 +169,11 @@ async function hnswQuality(size: number, index: StoryIndex, indexDir: string, qu
   const { ms: buildMs } = await timed(async () => VectorIndex.build(vectors, index.manifest.embedding.dimensions));
   const build = (await readCurrentBuild(indexDir)) ?? '';
   const { ms: loadMs } = await timed(() => VectorIndex.read(join(indexDir, 'builds', build, 'vectors.hnsw'), index.manifest.embedding.dimensions));
-  figures[`hnsw_recall10_${size}`] = round(found / (queryVectors.length * 10), 4);
-  figures[`hnsw_recall10_strict_${size}`] = round(foundStrict / (queryVectors.length * 10), 4);
-  figures[`hnsw_build_s_${size}`] = round(buildMs / 1000);
-  figures[`hnsw_mb_${size}`] = round((index.manifest.files['vectors.hnsw']?.bytes ?? 0) / 2 ** 20, 1);
-  figures[`hnsw_load_s_${size}`] = round(loadMs / 1000, 3);
+  figures[`hnsw_recall10_${label(size)}`] = round(found / (queryVectors.length * 10), 4);
+  figures[`hnsw_recall10_strict_${label(size)}`] = round(foundStrict / (queryVectors.length * 10), 4);
+  figures[`hnsw_build_s_${label(size)}`] = round(buildMs / 1000);
+  figures[`hnsw_mb_${label(size)}`] = round((index.manifest.files['vectors.hnsw']?.bytes ?? 0) / 2 ** 20, 1);
+  figures[`hnsw_load_s_${label(size)}`] = round(loadMs / 1000, 3);
 }
 
 async function readCurrentBuild(indexDir: string): Promise<string | undefined> {
@@ -215,10 +218,10 @@ async function main(): Promise<void> {
     progress(`answer latency at ${size} passages (${questions.length} questions)…`);
     const samples = await answerLatency(index, model, questions);
     const part = (key: keyof LatencySample): number => round(median(samples.map((s) => s[key])), 2);
-    figures[`passages_${size}`] = index.passages.length;
-    figures[`query_p50_ms_${size}`] = round(percentile(samples.map((s) => s.total), 50));
-    figures[`query_p95_ms_${size}`] = round(percentile(samples.map((s) => s.total), 95));
-    figures[`query_p99_ms_${size}`] = round(percentile(samples.map((s) => s.total), 99));
+    figures[`passages_${label(size)}`] = index.passages.length;
+    figures[`query_p50_ms_${label(size)}`] = round(percentile(samples.map((s) => s.total), 50));
+    figures[`query_p95_ms_${label(size)}`] = round(percentile(samples.map((s) => s.total), 95));
+    figures[`query_p99_ms_${label(size)}`] = round(percentile(samples.map((s) => s.total), 99));
     progress(`HNSW recall at ${size}…`);
     await hnswQuality(size, index, indexDir, queryVectors);
     if (size === PEER_SIZE) {
@@ -230,12 +233,12 @@ async function main(): Promise<void> {
         oramaMs.push((await timed(() => peer.search(question, vector, 10))).ms);
       }
       const retrievalMs = samples.map((s) => s.lexical + s.vector + s.fusion);
-      figures[`orama_query_p50_ms_${size}`] = round(median(oramaMs));
-      figures[`orama_query_p99_ms_${size}`] = round(percentile(oramaMs, 99));
-      figures[`retrieval_p50_ms_${size}`] = round(median(retrievalMs));
+      figures[`orama_query_p50_ms_${label(size)}`] = round(median(oramaMs));
+      figures[`orama_query_p99_ms_${label(size)}`] = round(percentile(oramaMs, 99));
+      figures[`retrieval_p50_ms_${label(size)}`] = round(median(retrievalMs));
     }
     report.push(
-      `| ${index.passages.length} | ${figures[`build_s_${size}`] ?? '(saved)'} | ${figures[`build_passages_per_s_${size}`] ?? '(saved)'} | ${figures[`reindex_unchanged_s_${size}`]} | ${figures[`query_p50_ms_${size}`]} | ${figures[`query_p95_ms_${size}`]} | ${figures[`query_p99_ms_${size}`]} | ${part('embed')} | ${part('lexical')} | ${part('vector')} | ${part('fusion')} | ${part('render')} | ${figures[`hnsw_recall10_${size}`]} (${figures[`hnsw_recall10_strict_${size}`]}) | ${figures[`hnsw_build_s_${size}`]} | ${figures[`hnsw_mb_${size}`]} | ${figures[`hnsw_load_s_${size}`]} |`,
+      `| ${index.passages.length} | ${figures[`build_s_${label(size)}`] ?? '(saved)'} | ${figures[`build_passages_per_s_${label(size)}`] ?? '(saved)'} | ${figures[`reindex_unchanged_s_${label(size)}`]} | ${figures[`query_p50_ms_${label(size)}`]} | ${figures[`query_p95_ms_${label(size)}`]} | ${figures[`query_p99_ms_${label(size)}`]} | ${part('embed')} | ${part('lexical')} | ${part('vector')} | ${part('fusion')} | ${part('render')} | ${figures[`hnsw_recall10_${label(size)}`]} (${figures[`hnsw_recall10_strict_${label(size)}`]}) | ${figures[`hnsw_build_s_${label(size)}`]} | ${figures[`hnsw_mb_${label(size)}`]} | ${figures[`hnsw_load_s_${label(size)}`]} |`,
     );
     closeIndex(index);
     largest = { corpusDir, indexDir };
@@ -253,20 +256,21 @@ async function main(): Promise<void> {
   if (largest) {
     const size = SIZES.at(-1) ?? 0;
     const big = await measureColdStart({ CORPUS_DIR: largest.corpusDir, INDEX_DIR: largest.indexDir, MODEL_CACHE_DIR: MODEL_CACHE });
-    figures[`rss_mb_${size}`] = round(big.rssMb, 1);
-    figures[`cold_start_s_${size}`] = round(big.readySeconds);
+    figures[`rss_mb_${label(size)}`] = round(big.rssMb, 1);
+    figures[`cold_start_s_${label(size)}`] = round(big.readySeconds);
   }
   await model.dispose();
+  figures.bench_peak_rss_mb = round(process.resourceUsage().maxRSS / 1024, 1);
   figures.bench_seconds = round((performance.now() - started) / 1000, 1);
 
   const size = SIZES.at(-1) ?? 0;
   report.push(
     '## Other figures',
     '',
-    `- Orama (${PEER_SIZE} passages, hybrid, same vectors): query p50 ${figures[`orama_query_p50_ms_${PEER_SIZE}`]} ms, p99 ${figures[`orama_query_p99_ms_${PEER_SIZE}`]} ms; ours, same scope (lexical + vector + fusion, the query embedding excluded on both sides): p50 ${figures[`retrieval_p50_ms_${PEER_SIZE}`]} ms.`,
+    `- Orama (${PEER_SIZE} passages, hybrid, same vectors): query p50 ${figures[`orama_query_p50_ms_${label(PEER_SIZE)}`]} ms, p99 ${figures[`orama_query_p99_ms_${label(PEER_SIZE)}`]} ms; ours, same scope (lexical + vector + fusion, the query embedding excluded on both sides): p50 ${figures[`retrieval_p50_ms_${label(PEER_SIZE)}`]} ms.`,
     `- Dev set (seed article, ${'answerable questions'}): ours hit@1 ${figures.hit1}, hit@3 ${figures.hit3}; Orama hit@1 ${figures.orama_hit1}, hit@3 ${figures.orama_hit3}.`,
-    `- Resident memory of the bot (\`npm start\`'s compiled code, after three answers): ${figures[`rss_mb_${size}`]} MB serving ${figures[`passages_${size}`]} passages, ${figures.rss_mb_seed} MB serving the seed article.`,
-    `- Cold start (process start → bot ready, fake Discord): ${figures.cold_start_s} s with the seed index (first answer at ${figures.cold_start_first_answer_s} s), ${figures[`cold_start_s_${size}`]} s with ${figures[`passages_${size}`]} passages.`,
+    `- Resident memory of the bot (\`npm start\`'s compiled code, after three answers): ${figures[`rss_mb_${label(size)}`]} MB serving ${figures[`passages_${label(size)}`]} passages, ${figures.rss_mb_seed} MB serving the seed article.`,
+    `- Cold start (process start → bot ready, fake Discord): ${figures.cold_start_s} s with the seed index (first answer at ${figures.cold_start_first_answer_s} s), ${figures[`cold_start_s_${label(size)}`]} s with ${figures[`passages_${label(size)}`]} passages.`,
     '',
   );
 }
@@ -280,5 +284,8 @@ const header = [
   '',
 ];
 const markdown = [...header, ...report].join('\n');
-if (flags.write) await writeFile('bench/results.md', `${markdown}\n`);
+if (flags.write) {
+  await writeFile('bench/results.md', `${markdown}\n`);
+  await writeFile('bench/results.json', `${JSON.stringify(figures, null, 1)}\n`);
+}
 process.stdout.write(flags.json ? `${JSON.stringify(figures)}\n` : `${markdown}\n`);
