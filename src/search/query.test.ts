@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { termsOf } from '../index/terms.js';
 import { Vocabulary } from '../index/vocabulary.js';
+import { wordSet } from './dictionary.js';
 import { type TermStatistics, analyseQuestion } from './query.js';
 
 const story = [
@@ -40,7 +41,7 @@ describe('analyseQuestion', () => {
   });
 
   it('takes an uncapitalised word found neither in the story nor in English for a name, but not a typo of an English word', () => {
-    const englishWords = new Set(['what', 'protests', 'started', 'start', 'attack', 'killed', 'doctors', 'without', 'borders', 'talks']);
+    const englishWords = wordSet(['what', 'protests', 'started', 'start', 'attack', 'killed', 'doctors', 'without', 'borders', 'talks']);
     expect(analyseQuestion('what started the gezi protests', { ...statistics(), englishWords }).unmentioned).toEqual(['gezi']);
     expect(analyseQuestion('who was killed in the atack', { ...statistics(), englishWords }).unmentioned).toEqual([]);
     expect(analyseQuestion('What did Doctors Without Borders say?', { ...statistics(), englishWords }).unmentioned).toEqual([]);

@@ -1,6 +1,7 @@
 /** @module query: a question analysed against the story: spelling fixed, terms weighted, answer type guessed. */
 import { normalizeWord, termOf, words } from '../index/terms.js';
 import { type AnswerType, answerTypeOf } from './answer-type.js';
+import type { WordSet } from './dictionary.js';
 import type { Vocabulary } from '../index/vocabulary.js';
 
 export interface AnalysedQuestion {
@@ -25,7 +26,7 @@ export interface TermStatistics {
   documentFrequency: ReadonlyMap<string, number>;
   passageCount: number;
   /** Common English words, lower case; without it only capitalised words are taken for names. */
-  englishWords?: ReadonlySet<string> | undefined;
+  englishWords?: WordSet | undefined;
 }
 
 /** Shorter unknown words are too often abbreviations ("ppl") to be taken for names. */
@@ -48,7 +49,7 @@ function looksLikeName(word: string, index: number, question: string): boolean {
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 /** Whether a word is one typo away from an English word: a dropped letter, a swap, or (in long words) any one edit. */
-function isTypoOfEnglish(word: string, englishWords: ReadonlySet<string>): boolean {
+function isTypoOfEnglish(word: string, englishWords: WordSet): boolean {
   const variants: string[] = [];
   for (let at = 0; at <= word.length; at += 1) for (const letter of LETTERS) variants.push(word.slice(0, at) + letter + word.slice(at));
   for (let at = 0; at + 1 < word.length; at += 1) variants.push(word.slice(0, at) + (word[at + 1] ?? '') + (word[at] ?? '') + word.slice(at + 2));
@@ -62,7 +63,7 @@ function isTypoOfEnglish(word: string, englishWords: ReadonlySet<string>): boole
 }
 
 /** A word neither in the story nor in English, nor a typo of an English word: a name, however written. */
-function isUnknownWord(normalized: string, englishWords: ReadonlySet<string> | undefined): boolean {
+function isUnknownWord(normalized: string, englishWords: WordSet | undefined): boolean {
   return englishWords !== undefined && normalized.length >= MIN_UNKNOWN_WORD_LENGTH && !englishWords.has(normalized) && !isTypoOfEnglish(normalized, englishWords);
 }
 

@@ -10,6 +10,7 @@ import { termOf, termsOf, words } from '../index/terms.js';
 import { containsAnswerType } from './answer-type.js';
 import { type Decision, decide } from './answerability.js';
 import { type CandidateFeatures, fuse, reciprocalRankFusion } from './fuse.js';
+import type { WordSet } from './dictionary.js';
 import { bestSentence } from './highlight.js';
 import { type AnalysedQuestion, analyseQuestion } from './query.js';
 
@@ -61,7 +62,7 @@ export interface OutsideKnowledge {
   /** Vectors of everyday off-topic questions (off-topic.ts). */
   offTopic: readonly Float32Array[];
   /** Common English words (dictionary.ts). */
-  englishWords: ReadonlySet<string>;
+  englishWords: WordSet;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
