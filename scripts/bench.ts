@@ -5,7 +5,7 @@
  * bench/results.json.
  */
 import { cpus, totalmem } from 'node:os';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pipeline } from '@huggingface/transformers';
@@ -167,7 +167,7 @@ async function hnswQuality(size: number, index: StoryIndex, indexDir: string, qu
     foundStrict += exact.filter((hit) => labels.has(hit.label)).length;
   }
   const { ms: buildMs } = await timed(async () => VectorIndex.build(vectors, index.manifest.embedding.dimensions));
-  const build = (await readCurrentBuild(indexDir)) ?? '';
+  const build = (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim();
   const { ms: loadMs } = await timed(() => VectorIndex.read(join(indexDir, 'builds', build, 'vectors.hnsw'), index.manifest.embedding.dimensions));
   figures[`hnsw_recall10_${label(size)}`] = round(found / (queryVectors.length * 10), 4);
   figures[`hnsw_recall10_strict_${label(size)}`] = round(foundStrict / (queryVectors.length * 10), 4);
@@ -176,17 +176,11 @@ async function hnswQuality(size: number, index: StoryIndex, indexDir: string, qu
   figures[`hnsw_load_s_${label(size)}`] = round(loadMs / 1000, 3);
 }
 
-async function readCurrentBuild(indexDir: string): Promise<string | undefined> {
-  const { readFile } = await import('node:fs/promises');
-  return (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim();
-}
-
 /** Orama and our engine on the dev set (seed article), with the same vectors. */
 async function peerQuality(model: Embedder): Promise<void> {
   const indexDir = join(BENCH_DIR, 'index-seed');
   const { index } = await buildIndex({ corpusDir: 'corpus', indexDir, embedder: model, prefixes: PREFIXES });
   const peer = await buildOramaPeer(index);
-  const { readFile } = await import('node:fs/promises');
   const questions = parseQuestions(await readFile('tests/fixtures/questions.jsonl', 'utf8')).filter((q) => q.expect !== null);
   const ranks = { ours: [] as (number | undefined)[], orama: [] as (number | undefined)[] };
   for (const question of questions) {

@@ -29,7 +29,6 @@ function result(passages: RankedPassage[], question = 'what did Putin demand'): 
   return {
     question: { original: question, text: question, corrections: [], terms: new Map(), answerType: undefined, unmentioned: [] },
     answered: true,
-    decision: { answered: true },
     passages,
     timings: { embedMs: 0, lexicalMs: 0, vectorMs: 0, fusionMs: 0 },
   };

@@ -65,23 +65,18 @@ async function currentBuild(indexDir: string): Promise<string | undefined> {
   }
 }
 
-export async function readManifest(indexDir: string): Promise<Manifest | undefined> {
-  const build = await currentBuild(indexDir);
-  if (build === undefined) return undefined;
-  try {
-    return JSON.parse(await readFile(join(indexDir, BUILDS, build, MANIFEST), 'utf8')) as Manifest;
-  } catch (cause) {
-    throw corrupt(indexDir, `its manifest cannot be read: ${String(cause)}`, cause);
-  }
-}
-
 /** Loads the live build after checking every file against the manifest. */
 export async function loadIndex(indexDir: string): Promise<StoryIndex> {
+  // CURRENT is read once: every file below comes from that one build, even if a swap happens meanwhile.
   const build = await currentBuild(indexDir);
   if (build === undefined) throw new AppError(ErrorCodes.INDEX_MISSING, `No index has been built in ${indexDir} yet.`);
   const dir = join(indexDir, BUILDS, build);
-  const manifest = await readManifest(indexDir);
-  if (!manifest) throw new AppError(ErrorCodes.INDEX_MISSING, `No index has been built in ${indexDir} yet.`);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
+  } catch (cause) {
+    throw corrupt(indexDir, `its manifest cannot be read: ${String(cause)}`, cause);
+  }
   const contents = new Map<string, Buffer>();
   for (const name of Object.values(FILES)) {
     const expected = manifest.files[name];

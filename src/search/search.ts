@@ -8,7 +8,7 @@ import type { Embedder } from '../embeddings/embedder.js';
 import type { IndexedArticle, StoryIndex } from '../index/story-index.js';
 import { termOf, termsOf, words } from '../index/terms.js';
 import { containsAnswerType } from './answer-type.js';
-import { type Decision, decide } from './answerability.js';
+import { decide } from './answerability.js';
 import { type CandidateFeatures, fuse, reciprocalRankFusion } from './fuse.js';
 import type { WordSet } from './dictionary.js';
 import { bestSentence } from './highlight.js';
@@ -38,7 +38,8 @@ export interface SearchResult {
   question: AnalysedQuestion;
   /** False when the story does not answer the question; `passages` then holds the closest ones anyway. */
   answered: boolean;
-  decision: Decision;
+  /** Why the question was declined, for logs and evaluation. */
+  declineReason?: string | undefined;
   /** Best first. */
   passages: RankedPassage[];
   timings: SearchTimings;
@@ -84,10 +85,9 @@ function articleOf(index: StoryIndex, passage: Passage): IndexedArticle {
 }
 
 /** Per-sentence evidence for one candidate passage. */
-function sentenceEvidence(index: StoryIndex, label: number, question: AnalysedQuestion, queryVector: Float32Array) {
+function sentenceEvidence(index: StoryIndex, label: number, question: AnalysedQuestion, totalWeight: number, queryVector: Float32Array) {
   const passage = index.passages[label] as Passage;
   const similarities = index.sentenceVectors.similarities(label, queryVector);
-  const totalWeight = [...question.terms.values()].reduce((sum, weight) => sum + weight, 0);
   return passage.sentences.map((span, s) => {
     const sentence = passage.text.slice(span[0], span[1]);
     const present = new Set(termsOf(sentence));
@@ -123,14 +123,13 @@ function scoreCandidates(method: SearchMethod, features: readonly CandidateFeatu
 const MAX_QUERY_TERM_PASSAGES = 5_000;
 
 function lexicalQuery(index: StoryIndex, question: AnalysedQuestion): string {
-  const kept = words(question.text).filter(({ word }) => {
+  const content = words(question.text).flatMap(({ word }) => {
     const term = termOf(word);
-    return term === undefined || (index.documentFrequency.get(term) ?? 0) <= MAX_QUERY_TERM_PASSAGES;
+    return term === undefined ? [] : [{ word, passages: index.documentFrequency.get(term) ?? 0 }];
   });
-  if (kept.some(({ word }) => termOf(word) !== undefined)) return kept.map(({ word }) => word).join(' ');
-  const rarest = words(question.text)
-    .filter(({ word }) => termOf(word) !== undefined)
-    .sort((a, b) => (index.documentFrequency.get(termOf(a.word) ?? '') ?? 0) - (index.documentFrequency.get(termOf(b.word) ?? '') ?? 0))[0];
+  const kept = content.filter(({ passages }) => passages <= MAX_QUERY_TERM_PASSAGES);
+  if (kept.length > 0) return kept.map(({ word }) => word).join(' ');
+  const rarest = content.reduce<(typeof content)[number] | undefined>((best, c) => (best === undefined || c.passages < best.passages ? c : best), undefined);
   return rarest?.word ?? question.text;
 }
 
@@ -161,8 +160,9 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
   const bm25 = new Map(lexicalHits.map((hit) => [hit.passage, hit.score]));
   const vectorSimilarity = new Map(vectorHits.map((hit) => [hit.passage, hit.similarity]));
   const labels = [...new Set([...lexicalHits.map((h) => h.passage), ...vectorHits.map((h) => h.passage)])];
+  const totalWeight = [...analysed.terms.values()].reduce((sum, weight) => sum + weight, 0);
   const evidence = labels.map((label) => {
-    const sentences = sentenceEvidence(index, label, analysed, queryVector);
+    const sentences = sentenceEvidence(index, label, analysed, totalWeight, queryVector);
     const passageSimilarity = vectorSimilarity.get(label) ?? dot(queryVector, index.vectors.vector(label));
     return { label, sentences, passageSimilarity };
   });
@@ -186,6 +186,6 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
 
   const offTopic = options.outside?.offTopic ?? [];
   const offTopicSimilarity = offTopic.length > 0 ? Math.max(...offTopic.map((vector) => dot(queryVector, vector))) : undefined;
-  const decision = decide(analysed, ranked, offTopicSimilarity);
-  return { question: analysed, answered: decision.answered, decision, passages: ranked, timings: { embedMs, lexicalMs, vectorMs, fusionMs } };
+  const { answered, reason } = decide(analysed, ranked, offTopicSimilarity);
+  return { question: analysed, answered, declineReason: reason, passages: ranked, timings: { embedMs, lexicalMs, vectorMs, fusionMs } };
 }
