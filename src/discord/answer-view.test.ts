@@ -22,6 +22,7 @@ function ranked(sentences: string[], highlight: number, paragraph = 1): RankedPa
     highlight: spans[highlight] as Span,
     similarity: 0.5,
     coverage: 0.5,
+    highlightHasAnswerType: false,
   };
 }
 

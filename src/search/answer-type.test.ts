@@ -9,6 +9,13 @@ describe('answer types', () => {
     expect(answerTypeOf('Who is the Senate Majority Leader?')).toBe('person');
     expect(answerTypeOf('Where were the talks held?')).toBe('place');
     expect(answerTypeOf('What did Putin demand?')).toBeUndefined();
+    expect(answerTypeOf('how long will the us wait')).toBe('duration');
+  });
+
+  it('takes "when" for a question word only where it asks, not where it joins clauses', () => {
+    expect(answerTypeOf('kerry lavrov call when')).toBe('time');
+    expect(answerTypeOf('who is sending the plan and when are they supposed to arrive')).toBe('time');
+    expect(answerTypeOf('What does DF turn into when it is neutralized?')).toBeUndefined();
   });
 
   it('finds times, quantities, people and places in sentences', () => {

@@ -4,11 +4,20 @@
  * deserves a nudge over one that merely shares its words.
  */
 
-export type AnswerType = 'time' | 'quantity' | 'person' | 'place';
+export type AnswerType = 'time' | 'quantity' | 'duration' | 'person' | 'place';
+
+/**
+ * "When" asks for a time at the start of a question, before an auxiliary ("when did", "and when
+ * are they") or at the end ("call when"); elsewhere it joins clauses ("what does it turn into
+ * when it's neutralized").
+ */
+const WHEN_ASKED = /^\W*when\b|\bwhen\s+(?:did|does|do|is|was|were|will|would|can|could|should|has|have|had|are|am)\b|\bwhen\W*$/i;
 
 const QUESTION_CUES: readonly [AnswerType, RegExp][] = [
-  ['time', /\b(?:when|what (?:time|day|date|year|month)|which (?:day|date|year|month)|how long ago|since when)\b/i],
-  ['quantity', /\b(?:how (?:many|much)|death toll|toll|number of|what (?:percentage|share|proportion)|how big|how large|how long)\b/i],
+  ['time', WHEN_ASKED],
+  ['time', /\b(?:what (?:time|day|date|year|month)|which (?:day|date|year|month)|how long ago|since when)\b/i],
+  ['quantity', /\b(?:how (?:many|much)|death toll|toll|number of|what (?:percentage|share|proportion)|how big|how large)\b/i],
+  ['duration', /\bhow long\b/i],
   ['person', /\b(?:who|whom|whose|which (?:official|person|leader|minister|senator|spokesman|spokeswoman))\b/i],
   ['place', /\b(?:where|which (?:country|city|town|port|region|place))\b/i],
 ];
@@ -35,7 +44,13 @@ const QUANTITY = /\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nin
 const PERSON = /(?<=\S\s+)\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}\p{Ll}+|\b(?:President|Secretary|Minister|Leader|Senator|Sen\.|Gen\.|General|Chairman|Chancellor|Prime Minister|spokesman|spokeswoman|official)\b/u;
 const PLACE = /\b(?:in|at|from|to|near|outside|into)\s+(?:the\s+)?\p{Lu}\p{Ll}+/u;
 
-const DETECTORS: Readonly<Record<AnswerType, RegExp>> = { time: TIME, quantity: QUANTITY, person: PERSON, place: PLACE };
+const DETECTORS: Readonly<Record<AnswerType, RegExp>> = { time: TIME, quantity: QUANTITY, duration: QUANTITY, person: PERSON, place: PLACE };
+
+/**
+ * Kinds of answer a passage must state outright to answer the question: a count or a time. A
+ * duration is often given loosely ("would not wait long"), and people and places by pronoun.
+ */
+export const STATED_ANSWER_TYPES: ReadonlySet<AnswerType> = new Set(['time', 'quantity']);
 
 export function containsAnswerType(sentence: string, type: AnswerType): boolean {
   return DETECTORS[type].test(sentence);

@@ -2,6 +2,7 @@
  * @module answerability: does the story answer the question at all? Declining honestly beats
  * quoting the least irrelevant passage of a story about something else.
  */
+import { STATED_ANSWER_TYPES } from './answer-type.js';
 import type { AnalysedQuestion } from './query.js';
 
 export interface Decision {
@@ -13,6 +14,8 @@ export interface Decision {
 export interface BestEvidence {
   similarity: number;
   coverage: number;
+  /** Whether the passage's best sentence holds the kind of answer asked for. */
+  highlightHasAnswerType: boolean;
 }
 
 export const ANSWERABILITY_THRESHOLDS = {
@@ -35,9 +38,10 @@ export const EVIDENCE_DEPTH = 3;
 export function decide(question: AnalysedQuestion, top: readonly BestEvidence[], offTopicSimilarity?: number): Decision {
   const considered = top.slice(0, EVIDENCE_DEPTH);
   if (considered.length === 0) return { answered: false, reason: 'the story has no passages' };
-  const best: BestEvidence = {
+  const best = {
     similarity: Math.max(...considered.map((e) => e.similarity)),
     coverage: Math.max(...considered.map((e) => e.coverage)),
+    highlightHasAnswerType: considered.some((e) => e.highlightHasAnswerType),
   };
   if (question.unmentioned.length > 0) return { answered: false, reason: `the story never mentions ${question.unmentioned.join(', ')}` };
   if (best.similarity < ANSWERABILITY_THRESHOLDS.similarity && best.coverage < ANSWERABILITY_THRESHOLDS.coverage) {
@@ -46,6 +50,10 @@ export function decide(question: AnalysedQuestion, top: readonly BestEvidence[],
   const { offTopicMargin, strongCoverage } = ANSWERABILITY_THRESHOLDS;
   if (offTopicSimilarity !== undefined && best.coverage < strongCoverage && best.similarity - offTopicSimilarity < -offTopicMargin) {
     return { answered: false, reason: `closer to everyday questions about other things (${offTopicSimilarity.toFixed(2)}) than to the story (${best.similarity.toFixed(2)})` };
+  }
+  const asked = question.answerType;
+  if (asked !== undefined && STATED_ANSWER_TYPES.has(asked) && !best.highlightHasAnswerType) {
+    return { answered: false, reason: `no passage states the ${asked} asked for` };
   }
   return { answered: true };
 }

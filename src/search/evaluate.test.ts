@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstHit, parseQuestions, report } from './evaluate.js';
+import { anyRunHit1, firstHit, parseQuestions, report } from './evaluate.js';
 
 describe('evaluate', () => {
   it('matches expected text ignoring case, spacing and quote style', () => {
@@ -24,5 +24,11 @@ describe('evaluate', () => {
       { q: 'Hamlet?', expect: null },
     ]);
     expect(() => parseQuestions('{"q": "ok", "expect": null}\n{"q": 3}')).toThrow('line 2');
+  });
+
+  it('counts an answerable question as a ceiling hit when any run ranks an answer first', () => {
+    const run = (...firsts: string[]) => firsts.map((first, k) => ({ question: { q: String(k), expect: k < 3 ? [`a${k}`] : null }, answered: true, ranking: [first] }));
+    expect(anyRunHit1([run('a0', 'x', 'x', 'a3'), run('x', 'a1', 'x', 'x')])).toBe(2 / 3);
+    expect(anyRunHit1([run('x', 'x', 'x', 'x')])).toBe(0);
   });
 });

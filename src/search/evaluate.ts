@@ -84,6 +84,21 @@ export function report(outcomes: readonly EvalOutcome[]): EvalReport {
   };
 }
 
+/**
+ * Share of answerable questions that at least one of several runs (one per method, same questions
+ * in the same order) ranks correctly first: what a clairvoyant choice of method per question would
+ * reach, so a ceiling for fusing those methods' signals.
+ */
+export function anyRunHit1(runs: readonly (readonly EvalOutcome[])[]): number {
+  const first = runs[0] ?? [];
+  const answerable = first.flatMap((outcome, k) => (outcome.question.expect === null ? [] : [k]));
+  const hits = answerable.filter((k) => runs.some((run) => {
+    const outcome = run[k];
+    return outcome !== undefined && firstHit(outcome.ranking, outcome.question.expect ?? []) === 1;
+  }));
+  return answerable.length === 0 ? 0 : hits.length / answerable.length;
+}
+
 /** Asks every question and collects what came back, best passage first. */
 export async function runQuestions(
   questions: readonly EvalQuestion[],

@@ -25,6 +25,8 @@ export interface RankedPassage {
   similarity: number;
   /** Share of the question's term weight found in the best sentence. */
   coverage: number;
+  /** Whether the highlighted sentence holds the kind of answer asked for (a time for "when", ...). */
+  highlightHasAnswerType: boolean;
 }
 
 export interface SearchTimings {
@@ -176,9 +178,10 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
   const ranked = evidence
     .map(({ label, sentences }, k) => {
       const passage = index.passages[label] as Passage;
-      const highlight = sentences[bestSentence(sentences)]?.span ?? ([0, passage.text.length] as const);
+      const best = sentences[bestSentence(sentences)];
+      const highlight = best?.span ?? ([0, passage.text.length] as const);
       const { similarity, coverage } = features[k] as CandidateFeatures;
-      return { passage, article: articleOf(index, passage), score: scores[k] ?? 0, highlight, similarity, coverage };
+      return { passage, article: articleOf(index, passage), score: scores[k] ?? 0, highlight, similarity, coverage, highlightHasAnswerType: best?.hasAnswerType ?? false };
     })
     .sort((a, b) => b.score - a.score)
     .slice(0, limit);

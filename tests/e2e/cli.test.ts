@@ -69,6 +69,15 @@ describe('cli', () => {
     expect(JSON.parse(stdout)).toEqual({ n: 2, hit1: 1, hit3: 1, mrr: 1, declined_oos: 1, false_declines: 0 });
   });
 
+  it('eval --ceiling --json prints every method\'s hit@1 and the best a per-question choice among them reaches', async () => {
+    const questions = join(scratch, 'questions.jsonl');
+    await writeFile(questions, '{"q": "Who is the Senate Majority Leader?", "expect": ["Harry Reid"]}\n{"q": "what did Putin demand", "expect": ["off the table"]}\n');
+    const ceiling = JSON.parse((await cli('eval', '--ceiling', '--json', questions)).stdout) as Record<string, number>;
+    expect(Object.keys(ceiling)).toEqual(['hybrid', 'bm25', 'dense', 'rrf', 'any_method']);
+    expect(ceiling.hybrid).toBe(1);
+    expect(ceiling.any_method).toBeGreaterThanOrEqual(Math.max(ceiling.bm25 ?? 1, ceiling.dense ?? 1, ceiling.rrf ?? 1));
+  });
+
   it('explains its usage and exits with status 2 on a bad command line', async () => {
     const failure = await cli('ask').catch((error: unknown) => error as { code: number; stderr: string });
     expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run ask') });

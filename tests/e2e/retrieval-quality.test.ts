@@ -31,7 +31,7 @@ async function evaluate(corpusDir: string, questionsFile: string): Promise<EvalR
 }
 
 const SETS = [
-  { set: 'the dev set about the seed article', corpus: 'corpus', questions: 'tests/fixtures/questions.jsonl', hit1: 0.78, hit3: 0.92, declined: 0.8 },
+  { set: 'the dev set about the seed article', corpus: 'corpus', questions: 'tests/fixtures/questions.jsonl', hit1: 0.78, hit3: 0.92, declined: 0.81 },
   {
     set: 'the held-out corpus, written differently (encyclopedic, wire, explainer, web debris)',
     corpus: 'tests/fixtures/heldout/corpus',
@@ -46,7 +46,7 @@ const SETS = [
     questions: 'tests/fixtures/validation/questions.jsonl',
     hit1: 0.88,
     hit3: 0.95,
-    declined: 0.65,
+    declined: 0.68,
   },
 ];
 

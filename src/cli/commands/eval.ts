@@ -1,18 +1,20 @@
 /** `eval FILE.jsonl`: retrieval quality (hit@1, hit@3, MRR, declines) on a question set. */
 import { readFile } from 'node:fs/promises';
-import { EVAL_DEPTH, parseQuestions, report, runQuestions } from '../../search/evaluate.js';
+import { anyRunHit1, EVAL_DEPTH, type EvalOutcome, parseQuestions, report, runQuestions } from '../../search/evaluate.js';
 import type { SearchMethod } from '../../search/search.js';
 import type { CliCommand } from '../command.js';
 
+const METHODS: readonly SearchMethod[] = ['hybrid', 'bm25', 'dense', 'rrf'];
+
 function isSearchMethod(value: unknown): value is SearchMethod {
-  return value === 'hybrid' || value === 'bm25' || value === 'dense' || value === 'rrf';
+  return METHODS.includes(value as SearchMethod);
 }
 
 export const evaluate: CliCommand = {
   name: 'eval',
   summary: 'measure retrieval quality on a JSONL question set',
-  usage: 'eval [--json] [--method hybrid|bm25|dense|rrf] FILE.jsonl',
-  options: { json: { type: 'boolean' }, verbose: { type: 'boolean' }, method: { type: 'string' } },
+  usage: 'eval [--json] [--method hybrid|bm25|dense|rrf | --ceiling] FILE.jsonl',
+  options: { json: { type: 'boolean' }, verbose: { type: 'boolean' }, method: { type: 'string' }, ceiling: { type: 'boolean' } },
   async run(context, values, positionals) {
     const [file] = positionals;
     const method = values.method ?? 'hybrid';
@@ -23,6 +25,15 @@ export const evaluate: CliCommand = {
     const questions = parseQuestions(await readFile(file, 'utf8'));
     const app = await context.openApp();
     try {
+      if (values.ceiling) {
+        // Every method on the same questions, and the hit@1 a per-question choice among them would reach.
+        const runs: EvalOutcome[][] = [];
+        for (const each of METHODS) runs.push(await runQuestions(questions, (question) => app.ask(question, { limit: EVAL_DEPTH, method: each })));
+        const hit1 = Object.fromEntries(METHODS.map((each, k) => [each, report(runs[k] ?? []).hit1]));
+        const ceiling = { ...hit1, any_method: anyRunHit1(runs) };
+        context.stdout.write(values.json ? `${JSON.stringify(ceiling)}\n` : `${Object.entries(ceiling).map(([name, value]) => `${name} hit@1: ${value.toFixed(3)}`).join('\n')}\n`);
+        return 0;
+      }
       const outcomes = await runQuestions(
         questions,
         (question) => app.ask(question, { limit: EVAL_DEPTH, method }),
