@@ -142,13 +142,14 @@ async function answerLatency(index: StoryIndex, model: Embedder, questions: stri
 }
 
 /**
- * Recall@10 of HNSW against exact search, plus build time, size and load time. A corpus can hold
+ * Recall@10 of the vector search (the HNSW graph's candidates, rescored on the stored vectors)
+ * against exact search over the same stored vectors, plus build time, size and load time. A corpus can hold
  * the same text twice (here: a split paragraph's sentence that is also a passage), and equal
  * vectors tie; so a result counts as found when it scores at least the exact tenth best, as well
  * as (strictly) when it is the very passage exact search ranked.
  */
 async function hnswQuality(size: number, index: StoryIndex, indexDir: string, queryVectors: Float32Array[]): Promise<void> {
-  const vectors = index.passages.map((_, label) => index.vectors.vector(label));
+  const vectors = index.passages.map((_, label) => index.passageVectors.of(label)[0] ?? new Float32Array());
   let found = 0;
   let foundStrict = 0;
   for (const query of queryVectors) {
@@ -161,14 +162,14 @@ async function hnswQuality(size: number, index: StoryIndex, indexDir: string, qu
       .sort((a, b) => b.dot - a.dot)
       .slice(0, 10);
     const tenth = exact.at(-1)?.dot ?? -Infinity;
-    const approximate = index.vectors.search(query, 10);
+    const approximate = index.vectors.search(query, 10, index.passageVectors);
     const labels = new Set(approximate.map((hit) => hit.passage));
     found += approximate.filter((hit) => hit.similarity >= tenth - 1e-5).length;
     foundStrict += exact.filter((hit) => labels.has(hit.label)).length;
   }
   const { ms: buildMs } = await timed(async () => VectorIndex.build(vectors, index.manifest.embedding.dimensions));
   const build = (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim();
-  const { ms: loadMs } = await timed(() => VectorIndex.read(join(indexDir, 'builds', build, 'vectors.hnsw'), index.manifest.embedding.dimensions));
+  const { ms: loadMs } = await timed(() => VectorIndex.read(join(indexDir, 'builds', build, 'vectors.hnsw'), index.manifest.embedding.dimensions, index.vectors.projection));
   figures[`hnsw_recall10_${label(size)}`] = round(found / (queryVectors.length * 10), 4);
   figures[`hnsw_recall10_strict_${label(size)}`] = round(foundStrict / (queryVectors.length * 10), 4);
   figures[`hnsw_build_s_${label(size)}`] = round(buildMs / 1000);

@@ -42,8 +42,10 @@ describe('buildIndex', () => {
     expect(loaded.passages).toEqual(index.passages);
     expect(loaded.manifest).toEqual(index.manifest);
     expect(loaded.manifest.embedding).toEqual({ modelId: 'use-lite', dimensions: 512, ...PREFIXES });
-    expect(Array.from(loaded.vectors.vector(5))).toEqual(Array.from(index.vectors.vector(5)));
-    expect(loaded.vectors.search(index.vectors.vector(5), 1)[0]?.passage).toBe(5);
+    const [vector] = loaded.passageVectors.of(5);
+    expect(Array.from(vector ?? [])).toEqual(Array.from(index.passageVectors.of(5)[0] ?? []));
+    expect(loaded.vectors.search(vector ?? new Float32Array(), 1, loaded.passageVectors)[0]?.passage).toBe(5);
+    expect(loaded.vectors.projection).toBeUndefined(); // 13 passages: the graph holds full vectors
     const [sentence] = loaded.sentenceVectors.of(2);
     const exact = (await model.embedPassages([loaded.passages[2]?.text.slice(...(loaded.passages[2]?.sentences[0] ?? [0, 0])) ?? '']))[0];
     expect(cosine(sentence ?? [], exact ?? [])).toBeGreaterThan(0.999); // int8 on disk, close to the model's vector
@@ -89,6 +91,7 @@ describe('buildIndex', () => {
   it.each([
     ['vectors.hnsw', 'corrupted', (bytes: Buffer) => Buffer.concat([bytes.subarray(0, 100), Buffer.alloc(8, 0xff), bytes.subarray(108)])],
     ['sentence-vectors.i8', 'truncated', (bytes: Buffer) => bytes.subarray(0, bytes.byteLength - 516)],
+    ['passage-vectors.i8', 'truncated', (bytes: Buffer) => bytes.subarray(0, bytes.byteLength - 516)],
     ['passages.json', 'emptied', () => Buffer.alloc(0)],
   ])('detects a %s file that was %s', async (name, _how, damage) => {
     const dirs = await freshCorpus(`damaged-${name}`);

@@ -14,7 +14,7 @@ import { LexicalIndex } from './lexical-index.js';
 import { type EmbeddingSettings, INDEX_FORMAT_VERSION, manifestMismatch, sha256 } from './manifest.js';
 import type { IndexedArticle, StoryIndex } from './story-index.js';
 import { acronymsOf, normalizeWord, termsOf, words } from './terms.js';
-import { encodeRecord } from './sentence-vectors.js';
+import { decodeRecord, encodeRecord } from './vector-records.js';
 import { HNSW_PARAMETERS, VectorIndex } from './vector-index.js';
 
 export type BuildPhase = 'reading' | 'embedding' | 'indexing' | 'saving';
@@ -49,6 +49,8 @@ export interface BuildOptions {
   /** The index being replaced, if any: its vectors are reused and, when nothing changed, it is kept. */
   previous?: StoryIndex | undefined;
   onProgress?: (progress: BuildProgress) => void;
+  /** From how many passages the vector graph holds projected vectors (see PROJECTION; tests lower it). */
+  minPassagesToProject?: number;
 }
 
 /** Vectors depend on the model, the prefix and the text, and on nothing else. */
@@ -56,7 +58,7 @@ function embeddingKey(settings: EmbeddingSettings, text: string): string {
   return sha256(`${settings.modelId}\0${settings.passagePrefix}\0${text}`).slice(0, 32);
 }
 
-/** Where the previous build keeps a text's vector: as a passage (in HNSW) or as a sentence record. */
+/** Where the previous build keeps a text's vector: as a passage record or as a sentence record. */
 interface StoredVector {
   passage: number;
   sentence?: number;
@@ -123,29 +125,30 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: StoryI
     onProgress: ({ done, total }) => options.onProgress?.({ phase: 'embedding', done: Math.round((done / total) * embeddedPassages), total: embeddedPassages }),
   });
   const fresh = new Map(missing.map((text, k) => [embeddingKey(settings, text), embedded[k] ?? new Float32Array(settings.dimensions)]));
-  const vectorOf = (text: string): Float32Array => {
+  /** A reused record is copied byte for byte: decoding and re-encoding could drift. */
+  const recordOf = (text: string): Uint8Array => {
     const key = embeddingKey(settings, text);
     const where = stored.get(key);
-    if (!previous || !where) return fresh.get(key) ?? new Float32Array(settings.dimensions);
-    return where.sentence === undefined ? previous.vectors.vector(where.passage) : (previous.sentenceVectors.of(where.passage)[where.sentence] ?? new Float32Array(settings.dimensions));
-  };
-  /** A reused sentence record is copied byte for byte: decoding and re-encoding could drift. */
-  const sentenceRecord = (text: string): Uint8Array => {
-    const where = stored.get(embeddingKey(settings, text));
-    const record = previous && where?.sentence !== undefined ? previous.sentenceVectors.records(where.passage)[where.sentence] : undefined;
-    return record ?? encodeRecord(vectorOf(text), settings.dimensions);
+    if (previous && where) {
+      const record = where.sentence === undefined ? previous.passageVectors.records(where.passage)[0] : previous.sentenceVectors.records(where.passage)[where.sentence];
+      if (record) return record;
+    }
+    return encodeRecord(fresh.get(key) ?? new Float32Array(settings.dimensions), settings.dimensions);
   };
 
   options.onProgress?.({ phase: 'indexing', done: 0, total: 0 });
-  const passageVectors = passages.map((p) => vectorOf(p.text));
+  const passageRecords = passages.map((p) => recordOf(p.text));
+  // The graph is built from the stored (int8) vectors, so a passage gets the same place whether it was embedded now or before.
+  const graphVectors = passageRecords.map((record) => decodeRecord(record, settings.dimensions));
   const passageCounts = new Map<string, number>();
   for (const { articleId } of passages) passageCounts.set(articleId, (passageCounts.get(articleId) ?? 0) + 1);
   const indexedArticles: IndexedArticle[] = articles.map(({ paragraphs: _text, ...article }) => ({ ...article, passageCount: passageCounts.get(article.id) ?? 0 }));
   const content: IndexContent = {
     articles: indexedArticles,
     passages,
-    sentenceVectors: Buffer.concat(sentenceTexts.flatMap((texts) => texts.map(sentenceRecord))),
-    vectors: VectorIndex.build(passageVectors, settings.dimensions),
+    passageVectors: Buffer.concat(passageRecords),
+    sentenceVectors: Buffer.concat(sentenceTexts.flatMap((texts) => texts.map(recordOf))),
+    vectors: VectorIndex.build(graphVectors, settings.dimensions, options.minPassagesToProject),
     lexical: LexicalIndex.build(passages.map((p) => p.text)),
     ...termStatistics(passages),
   };

@@ -12,7 +12,8 @@ import { AppError, ErrorCodes } from '../errors.js';
 import { Vocabulary } from './vocabulary.js';
 import { LexicalIndex } from './lexical-index.js';
 import { type FileChecksum, type Manifest, sha256 } from './manifest.js';
-import { SentenceVectorFile, recordBytes } from './sentence-vectors.js';
+import { Projection } from './projection.js';
+import { VectorRecordFile, recordBytes } from './vector-records.js';
 import type { IndexedArticle, StoryIndex } from './story-index.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -24,7 +25,10 @@ const MANIFEST = 'manifest.json';
 const FILES = {
   passages: 'passages.json',
   sentenceVectors: 'sentence-vectors.i8',
+  passageVectors: 'passage-vectors.i8',
   hnsw: 'vectors.hnsw',
+  /** Empty when the graph holds full vectors. */
+  projection: 'projection.bin',
   lexical: 'lexical.bin',
   terms: 'terms.json',
 } as const;
@@ -81,7 +85,7 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
   for (const name of Object.values(FILES)) {
     const expected = manifest.files[name];
     // The vector files are read by their own readers below, so they are only streamed through the hash.
-    const streamed = name === FILES.sentenceVectors || name === FILES.hnsw;
+    const streamed = name === FILES.sentenceVectors || name === FILES.passageVectors || name === FILES.hnsw;
     const read = streamed ? checksumOfFile(join(dir, name)) : readFile(join(dir, name)).then((bytes) => ({ bytes: bytes.byteLength, sha256: sha256(bytes), contents: bytes }));
     const actual: FileChecksum & { contents?: Buffer } = await read.catch((cause: unknown) => {
       throw corrupt(indexDir, `${name} cannot be read`, cause);
@@ -96,15 +100,19 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
     const { articles, passages } = JSON.parse(text(FILES.passages)) as PassagesFile;
     const sentenceCount = passages.reduce((sum, passage) => sum + passage.sentences.length, 0);
     if (manifest.files[FILES.sentenceVectors]?.bytes !== sentenceCount * recordBytes(dimensions)) throw new Error('sentence vectors do not match the passages');
-    const vectors = await VectorIndex.read(join(dir, FILES.hnsw), dimensions);
-    if (vectors.size !== passages.length) throw new Error('passage vectors do not match the passages');
+    if (manifest.files[FILES.passageVectors]?.bytes !== passages.length * recordBytes(dimensions)) throw new Error('passage vectors do not match the passages');
+    const projectionBytes = contents.get(FILES.projection);
+    const projection = projectionBytes && projectionBytes.byteLength > 0 ? Projection.fromBytes(projectionBytes) : undefined;
+    if (projection && projection.inputDimensions !== dimensions) throw new Error('the projection does not match the model');
+    const vectors = await VectorIndex.read(join(dir, FILES.hnsw), dimensions, projection);
+    if (vectors.size !== passages.length) throw new Error('the vector index does not match the passages');
     const terms = JSON.parse(text(FILES.terms)) as TermsFile;
     return {
       manifest,
       articles,
       passages,
       vectors,
-      sentenceVectors: openSentenceVectors(dir, passages, dimensions),
+      ...openVectorRecords(dir, passages, dimensions),
       lexical: LexicalIndex.fromBytes(contents.get(FILES.lexical) ?? new Uint8Array()),
       vocabulary: new Vocabulary(new Map(terms.words)),
       documentFrequency: new Map(terms.documentFrequency),
@@ -114,21 +122,22 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
   }
 }
 
-function openSentenceVectors(buildDir: string, passages: readonly Passage[], dimensions: number): SentenceVectorFile {
-  return SentenceVectorFile.open(
-    join(buildDir, FILES.sentenceVectors),
-    passages.map((passage) => passage.sentences.length),
-    dimensions,
-  );
+function openVectorRecords(buildDir: string, passages: readonly Passage[], dimensions: number): Pick<StoryIndex, 'passageVectors' | 'sentenceVectors'> {
+  return {
+    passageVectors: VectorRecordFile.open(join(buildDir, FILES.passageVectors), passages.map(() => 1), dimensions),
+    sentenceVectors: VectorRecordFile.open(join(buildDir, FILES.sentenceVectors), passages.map((passage) => passage.sentences.length), dimensions),
+  };
 }
 
 /** Releases the files an index holds open. */
 export function closeIndex(index: StoryIndex): void {
+  index.passageVectors.close();
   index.sentenceVectors.close();
 }
 
-/** A freshly built index, before it is saved; its sentence vectors are the encoded file contents. */
-export interface IndexContent extends Omit<StoryIndex, 'manifest' | 'sentenceVectors'> {
+/** A freshly built index, before it is saved; its vector records are the encoded file contents. */
+export interface IndexContent extends Omit<StoryIndex, 'manifest' | 'passageVectors' | 'sentenceVectors'> {
+  passageVectors: Uint8Array;
   sentenceVectors: Uint8Array;
 }
 
@@ -146,6 +155,8 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
   const data: [string, Uint8Array | string][] = [
     [FILES.passages, JSON.stringify({ articles: index.articles, passages: index.passages } satisfies PassagesFile)],
     [FILES.sentenceVectors, index.sentenceVectors],
+    [FILES.passageVectors, index.passageVectors],
+    [FILES.projection, index.vectors.projection?.toBytes() ?? new Uint8Array()],
     [FILES.lexical, index.lexical.toBytes()],
     [FILES.terms, JSON.stringify(terms)],
   ];
@@ -165,8 +176,8 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
     await writeFile(pointer, id);
     await rename(pointer, join(indexDir, CURRENT));
     await removeOtherBuilds(buildsDir, id);
-    const { sentenceVectors: _inMemory, ...rest } = index;
-    return { ...rest, manifest: complete, sentenceVectors: openSentenceVectors(buildDir, index.passages, dimensions) };
+    const { passageVectors: _passageRecords, sentenceVectors: _sentenceRecords, ...rest } = index;
+    return { ...rest, manifest: complete, ...openVectorRecords(buildDir, index.passages, dimensions) };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

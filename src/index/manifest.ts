@@ -7,7 +7,7 @@ import type { SkippedFile } from '../corpus/article.js';
 import { HNSW_PARAMETERS } from './vector-index.js';
 
 /** Bump when the files' layout or meaning changes; older indexes are then rebuilt, not misread. */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 export interface FileChecksum {
   bytes: number;

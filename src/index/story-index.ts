@@ -3,8 +3,8 @@ import type { Article, Passage } from '../corpus/article.js';
 import type { Vocabulary } from './vocabulary.js';
 import type { LexicalIndex } from './lexical-index.js';
 import type { Manifest } from './manifest.js';
-import type { SentenceVectorFile } from './sentence-vectors.js';
 import type { VectorIndex } from './vector-index.js';
+import type { VectorRecordFile } from './vector-records.js';
 
 /** An article as the index lists it: metadata without the text (that lives in the passages). */
 export interface IndexedArticle extends Omit<Article, 'paragraphs'> {
@@ -16,10 +16,12 @@ export interface StoryIndex {
   articles: IndexedArticle[];
   /** A passage's position in this list is its label in the vector and lexical indexes. */
   passages: Passage[];
-  /** Passage vectors. */
+  /** Finds the passages nearest to a question vector. */
   vectors: VectorIndex;
+  /** Per passage, its full vector (one record), read from disk on demand. */
+  passageVectors: VectorRecordFile;
   /** Per passage, one vector per sentence (questions usually target a single sentence), read from disk on demand. */
-  sentenceVectors: SentenceVectorFile;
+  sentenceVectors: VectorRecordFile;
   lexical: LexicalIndex;
   vocabulary: Vocabulary;
   /** Index term → number of passages containing it. */

@@ -1,5 +1,11 @@
-/** @module vector-index: approximate nearest neighbours over unit vectors with hnswlib-node. */
+/**
+ * @module vector-index: nearest passages to a question vector. An HNSW graph (hnswlib-node)
+ * proposes candidates; the passages' full vectors, read from disk, score them exactly. Big graphs
+ * hold vectors shortened by a projection (projection.ts), which halves their memory.
+ */
 import hnswlib from 'hnswlib-node';
+import { Projection } from './projection.js';
+import type { VectorRecordFile } from './vector-records.js';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -11,6 +17,14 @@ const { HierarchicalNSW } = hnswlib;
  */
 export const HNSW_PARAMETERS = { space: 'ip', m: 16, efConstruction: 200, efSearch: 256, randomSeed: 100 } as const;
 
+/**
+ * From this many passages the graph holds vectors projected to `dimensions` (measured at 100k:
+ * 227 → 116 MB). Smaller graphs keep full vectors: they cost little memory, and fitting a
+ * projection costs about a second. The graph proposes `rescoreDepth` candidates, which the full
+ * vectors then rank.
+ */
+export const PROJECTION = { minPassages: 20_000, dimensions: 256, rescoreDepth: 100 } as const;
+
 export interface VectorHit {
   /** Position in the passage list (the HNSW label). */
   passage: number;
@@ -21,44 +35,45 @@ export interface VectorHit {
 export class VectorIndex {
   private constructor(
     private readonly hnsw: InstanceType<typeof HierarchicalNSW>,
-    readonly dimensions: number,
+    /** Undefined when the graph holds the full vectors. */
+    readonly projection: Projection | undefined,
     readonly size: number,
   ) {
     hnsw.setEf(HNSW_PARAMETERS.efSearch);
   }
 
-  static build(vectors: readonly Float32Array[], dimensions: number): VectorIndex {
-    const hnsw = new HierarchicalNSW(HNSW_PARAMETERS.space, dimensions);
+  /** @param minPassagesToProject from how many passages to project (a parameter for tests) */
+  static build(vectors: readonly Float32Array[], dimensions: number, minPassagesToProject: number = PROJECTION.minPassages): VectorIndex {
+    const projection = vectors.length >= minPassagesToProject && dimensions > PROJECTION.dimensions ? Projection.fit(vectors, dimensions, PROJECTION.dimensions) : undefined;
+    const hnsw = new HierarchicalNSW(HNSW_PARAMETERS.space, projection?.outputDimensions ?? dimensions);
     hnsw.initIndex({
       maxElements: Math.max(1, vectors.length),
       m: HNSW_PARAMETERS.m,
       efConstruction: HNSW_PARAMETERS.efConstruction,
       randomSeed: HNSW_PARAMETERS.randomSeed,
     });
-    vectors.forEach((vector, label) => hnsw.addPoint(Array.from(vector), label));
-    return new VectorIndex(hnsw, dimensions, vectors.length);
+    vectors.forEach((vector, label) => hnsw.addPoint(Array.from(projection ? projection.passage(vector) : vector), label));
+    return new VectorIndex(hnsw, projection, vectors.length);
   }
 
-  static async read(file: string, dimensions: number): Promise<VectorIndex> {
-    const hnsw = new HierarchicalNSW(HNSW_PARAMETERS.space, dimensions);
+  static async read(file: string, dimensions: number, projection: Projection | undefined): Promise<VectorIndex> {
+    const hnsw = new HierarchicalNSW(HNSW_PARAMETERS.space, projection?.outputDimensions ?? dimensions);
     await hnsw.readIndex(file);
-    return new VectorIndex(hnsw, dimensions, hnsw.getCurrentCount());
+    return new VectorIndex(hnsw, projection, hnsw.getCurrentCount());
   }
 
   async write(file: string): Promise<void> {
     await this.hnsw.writeIndex(file);
   }
 
-  /** The stored vector of a passage (kept once, inside the HNSW index, not also in JavaScript). */
-  vector(label: number): Float32Array {
-    return Float32Array.from(this.hnsw.getPoint(label));
-  }
-
-  search(query: Float32Array, limit: number): VectorHit[] {
-    const k = Math.min(limit, this.size);
-    if (k === 0) return [];
-    const { neighbors, distances } = this.hnsw.searchKnn(Array.from(query), k);
-    // hnswlib's inner-product "distance" is 1 - dot.
-    return neighbors.map((passage, i) => ({ passage, similarity: 1 - (distances[i] ?? 1) }));
+  /** The `limit` passages most similar to `query`, scored exactly on `fullVectors` (one record per passage). */
+  search(query: Float32Array, limit: number, fullVectors: VectorRecordFile): VectorHit[] {
+    const k = Math.min(Math.max(limit, PROJECTION.rescoreDepth), this.size);
+    if (k === 0 || limit <= 0) return [];
+    const { neighbors } = this.hnsw.searchKnn(Array.from(this.projection ? this.projection.query(query) : query), k);
+    return neighbors
+      .map((passage) => ({ passage, similarity: fullVectors.similarities(passage, query)[0] ?? -1 }))
+      .sort((a, b) => b.similarity - a.similarity || a.passage - b.passage)
+      .slice(0, limit);
   }
 }

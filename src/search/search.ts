@@ -156,7 +156,7 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
   const embedMs = lap();
   const lexicalHits = index.lexical.search(lexicalQuery(index, analysed), candidates);
   const lexicalMs = lap();
-  const vectorHits = index.vectors.search(queryVector, candidates);
+  const vectorHits = index.vectors.search(queryVector, candidates, index.passageVectors);
   const vectorMs = lap();
 
   const bm25 = new Map(lexicalHits.map((hit) => [hit.passage, hit.score]));
@@ -165,7 +165,7 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
   const totalWeight = [...analysed.terms.values()].reduce((sum, weight) => sum + weight, 0);
   const evidence = labels.map((label) => {
     const sentences = sentenceEvidence(index, label, analysed, totalWeight, queryVector);
-    const passageSimilarity = vectorSimilarity.get(label) ?? dot(queryVector, index.vectors.vector(label));
+    const passageSimilarity = vectorSimilarity.get(label) ?? index.passageVectors.similarities(label, queryVector)[0] ?? -1;
     return { label, sentences, passageSimilarity };
   });
   const features: CandidateFeatures[] = evidence.map(({ label, sentences, passageSimilarity }) => ({

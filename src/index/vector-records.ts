@@ -1,8 +1,9 @@
 /**
- * @module sentence-vectors: one vector per sentence, kept on disk and read per candidate passage.
- * At 100k passages the sentences outnumber passages three to one; held in memory as float32 they
- * alone would take 600 MB. On disk they are int8 with a float32 scale per vector (a quarter of the
- * size, cosine error around 1e-3), and a query reads only its candidates' few kilobytes.
+ * @module vector-records: full-length vectors kept on disk, grouped by passage and read per
+ * candidate: each passage's sentence vectors, and each passage's own vector. At 100k passages
+ * there are three sentences to a passage; held in memory as float32 the sentence vectors alone
+ * would take 600 MB. On disk they are int8 with a float32 scale per vector (a quarter of the size,
+ * cosine error around 1e-3), and a query reads only its candidates' few kilobytes.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 
@@ -28,27 +29,33 @@ function decode(bytes: Buffer, offset: number, dimensions: number): Float32Array
   return Float32Array.from(codes, (code) => code * scale);
 }
 
-/** Reads the sentence vectors of one passage at a time from an open file. */
-export class SentenceVectorFile {
+/** Decodes one record back to a vector. */
+export function decodeRecord(record: Uint8Array, dimensions: number): Float32Array {
+  return decode(Buffer.from(record.buffer, record.byteOffset, record.byteLength), 0, dimensions);
+}
+
+/** Reads the vectors of one passage at a time from an open file. */
+export class VectorRecordFile {
   private open = true;
 
   private constructor(
     private readonly fd: number,
-    /** offsets[label] is the passage's first sentence record; offsets[label + 1] its end. */
+    /** offsets[label] is the passage's first record; offsets[label + 1] its end. */
     private readonly offsets: Uint32Array,
     private readonly dimensions: number,
   ) {}
 
-  static open(path: string, sentenceCounts: readonly number[], dimensions: number): SentenceVectorFile {
-    const offsets = new Uint32Array(sentenceCounts.length + 1);
-    sentenceCounts.forEach((count, label) => {
+  /** @param recordCounts how many records each passage has, in label order */
+  static open(path: string, recordCounts: readonly number[], dimensions: number): VectorRecordFile {
+    const offsets = new Uint32Array(recordCounts.length + 1);
+    recordCounts.forEach((count, label) => {
       offsets[label + 1] = (offsets[label] ?? 0) + count;
     });
-    return new SentenceVectorFile(openSync(path, 'r'), offsets, dimensions);
+    return new VectorRecordFile(openSync(path, 'r'), offsets, dimensions);
   }
 
   private read(label: number): { bytes: Buffer; count: number } {
-    if (!this.open) throw new Error('the sentence vector file is closed');
+    if (!this.open) throw new Error('the vector file is closed');
     const first = this.offsets[label] ?? 0;
     const count = (this.offsets[label + 1] ?? first) - first;
     const size = recordBytes(this.dimensions);
@@ -57,20 +64,20 @@ export class SentenceVectorFile {
     return { bytes, count };
   }
 
-  /** The encoded records of passage `label`'s sentences, in order, to copy into a new build as they are. */
+  /** The encoded records of passage `label`, in order, to copy into a new build as they are. */
   records(label: number): Uint8Array[] {
     const { bytes, count } = this.read(label);
     const size = recordBytes(this.dimensions);
     return Array.from({ length: count }, (_, k) => bytes.subarray(k * size, (k + 1) * size));
   }
 
-  /** The vectors of passage `label`'s sentences, in order. */
+  /** The vectors of passage `label`, in order. */
   of(label: number): Float32Array[] {
     const { bytes, count } = this.read(label);
     return Array.from({ length: count }, (_, k) => decode(bytes, k * recordBytes(this.dimensions), this.dimensions));
   }
 
-  /** Dot products of `query` with passage `label`'s sentence vectors, computed on the int8 codes. */
+  /** Dot products of `query` with passage `label`'s vectors, computed on the int8 codes. */
   similarities(label: number, query: Float32Array): number[] {
     const { bytes, count } = this.read(label);
     const size = recordBytes(this.dimensions);
