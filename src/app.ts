@@ -155,12 +155,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     if (reason === undefined) return new StoryApp(config, embedder, logger, previous, outside);
     logger.info({ reason }, 'the index is out of date; rebuilding');
   } catch (error) {
-    if (!isAppError(error, ErrorCodes.INDEX_MISSING) && !isAppError(error, ErrorCodes.INDEX_CORRUPT)) {
+    if (isAppError(error, ErrorCodes.INDEX_CORRUPT)) logger.warn({ err: error }, 'the saved index is damaged; rebuilding');
+    else if (isAppError(error, ErrorCodes.INDEX_OUTDATED)) logger.info({ reason: error.message }, 'the index was written by another version; rebuilding');
+    else if (isAppError(error, ErrorCodes.INDEX_MISSING)) logger.info({ indexDir: config.indexDir }, 'no index yet; building it');
+    else {
       await embedder.dispose();
       throw error;
     }
-    if (isAppError(error, ErrorCodes.INDEX_CORRUPT)) logger.warn({ err: error }, 'the saved index is damaged; rebuilding');
-    else logger.info({ indexDir: config.indexDir }, 'no index yet; building it');
   }
   try {
     const { index, summary } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);

@@ -13,6 +13,8 @@ export const ErrorCodes = {
   CORPUS_EMPTY: 'CORPUS_EMPTY',
   /** No index has been built yet. */
   INDEX_MISSING: 'INDEX_MISSING',
+  /** The index on disk was written by a version that lays its files out differently. */
+  INDEX_OUTDATED: 'INDEX_OUTDATED',
   /** The index on disk is damaged or incomplete. */
   INDEX_CORRUPT: 'INDEX_CORRUPT',
   /** A rebuild is already running. */

@@ -104,6 +104,18 @@ describe('buildIndex', () => {
     expect((failure as Error).message).toContain(name);
   });
 
+  it('tells an index written in an older format from a damaged one', async () => {
+    const dirs = await freshCorpus('outdated');
+    await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES });
+    const build = (await readFile(join(dirs.indexDir, 'CURRENT'), 'utf8')).trim();
+    const path = join(dirs.indexDir, 'builds', build, 'manifest.json');
+    const manifest = JSON.parse(await readFile(path, 'utf8')) as { formatVersion: number };
+    await writeFile(path, JSON.stringify({ ...manifest, formatVersion: manifest.formatVersion - 1 }));
+    const failure = await loadIndex(dirs.indexDir).catch((error: unknown) => error);
+    expect(isAppError(failure, 'INDEX_OUTDATED'), String(failure)).toBe(true);
+    expect((failure as Error).message).toMatch(/has format \d+; this version reads format \d+, so it will be rebuilt/);
+  });
+
   it('reports a missing index as missing', async () => {
     const failure = await loadIndex(join(scratch, 'nothing-here')).catch((error: unknown) => error);
     expect(isAppError(failure, 'INDEX_MISSING')).toBe(true);

@@ -11,7 +11,7 @@ import type { Passage } from '../corpus/article.js';
 import { AppError, ErrorCodes } from '../errors.js';
 import { Vocabulary } from './vocabulary.js';
 import { LexicalIndex } from './lexical-index.js';
-import { type FileChecksum, type Manifest, sha256 } from './manifest.js';
+import { type FileChecksum, INDEX_FORMAT_VERSION, type Manifest, sha256 } from './manifest.js';
 import { Projection } from './projection.js';
 import { VectorRecordFile, recordBytes } from './vector-records.js';
 import type { IndexedArticle, StoryIndex } from './story-index.js';
@@ -80,6 +80,9 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
     manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
   } catch (cause) {
     throw corrupt(indexDir, `its manifest cannot be read: ${String(cause)}`, cause);
+  }
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
+    throw new AppError(ErrorCodes.INDEX_OUTDATED, `The index in ${indexDir} has format ${manifest.formatVersion}; this version reads format ${INDEX_FORMAT_VERSION}, so it will be rebuilt.`);
   }
   const contents = new Map<string, Buffer>();
   for (const name of Object.values(FILES)) {

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import wordListPath from 'word-list';
 import { describe, expect, it } from 'vitest';
 import { loadEnglishWords, wordSet } from './dictionary.js';
 
@@ -12,5 +14,12 @@ describe('dictionary', () => {
     const english = await loadEnglishWords();
     expect(['weapons', 'optimistic', 'hopeful', 'killed'].every((w) => english.has(w))).toBe(true);
     expect(['morsi', 'istanbul', 'brexit', 'lavrov'].some((w) => english.has(w))).toBe(false);
+  });
+
+  it('hashes the list from its bytes exactly as it hashes the words as strings', async () => {
+    const english = await loadEnglishWords();
+    const lines = (await readFile(wordListPath, 'utf8')).split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(270_000);
+    expect(lines.filter((word) => !english.has(word))).toEqual([]);
   });
 });

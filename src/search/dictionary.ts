@@ -11,10 +11,14 @@ export interface WordSet {
   has(word: string): boolean;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const NEWLINE = 0x0a;
+
 /** 32-bit FNV-1a. */
 function hash(word: string): number {
-  let value = 0x811c9dc5;
-  for (let k = 0; k < word.length; k += 1) value = Math.imul(value ^ word.charCodeAt(k), 0x01000193);
+  let value = FNV_OFFSET;
+  for (let k = 0; k < word.length; k += 1) value = Math.imul(value ^ word.charCodeAt(k), FNV_PRIME);
   return value >>> 0;
 }
 
@@ -45,6 +49,27 @@ export function wordSet(words: Iterable<string>): WordSet {
   return new HashedWordSet(Uint32Array.from(words, hash).sort());
 }
 
+/**
+ * Hashes the list's lines straight from the file's bytes: splitting 2.8 MB into 274k strings
+ * first cost the bot about 30 MB of resident memory that it never gave back. The list is ASCII, so
+ * a byte is a character code and the hashes equal those of the words as strings.
+ */
 export async function loadEnglishWords(): Promise<WordSet> {
-  return wordSet((await readFile(wordListPath, 'utf8')).split('\n').filter(Boolean));
+  const bytes = await readFile(wordListPath);
+  const hashes = new Uint32Array(bytes.length); // at most one word per byte; trimmed below
+  let count = 0;
+  let value = FNV_OFFSET;
+  let length = 0;
+  for (let at = 0; at <= bytes.length; at += 1) {
+    const byte = at < bytes.length ? (bytes[at] ?? NEWLINE) : NEWLINE;
+    if (byte === NEWLINE) {
+      if (length > 0) hashes[count++] = value >>> 0;
+      value = FNV_OFFSET;
+      length = 0;
+    } else {
+      value = Math.imul(value ^ byte, FNV_PRIME);
+      length += 1;
+    }
+  }
+  return new HashedWordSet(hashes.slice(0, count).sort());
 }
