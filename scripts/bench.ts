@@ -149,7 +149,7 @@ async function answerLatency(index: StoryIndex, model: Embedder, questions: stri
  * as (strictly) when it is the very passage exact search ranked.
  */
 async function hnswQuality(size: number, index: StoryIndex, indexDir: string, queryVectors: Float32Array[]): Promise<void> {
-  const vectors = index.passages.map((_, label) => index.passageVectors.of(label)[0] ?? new Float32Array());
+  const vectors = Array.from({ length: index.passages.length }, (_, label) => index.passageVectors.of(label)[0] ?? new Float32Array());
   let found = 0;
   let foundStrict = 0;
   for (const query of queryVectors) {
@@ -188,7 +188,7 @@ async function peerQuality(model: Embedder): Promise<void> {
     const result = await searchStory(index, model, question.q);
     ranks.ours.push(firstHit(result.passages.map((p) => p.passage.text), question.expect ?? []));
     const labels = await peer.search(question.q, await model.embedQuery(question.q), 10);
-    ranks.orama.push(firstHit(labels.map((label) => index.passages[label]?.text ?? ''), question.expect ?? []));
+    ranks.orama.push(firstHit(labels.map((label) => index.passages.get(label).text), question.expect ?? []));
   }
   const share = (list: (number | undefined)[], k: number): number => round(list.filter((r) => r !== undefined && r <= k).length / list.length, 3);
   figures.hit1 = share(ranks.ours, 1);

@@ -4,6 +4,7 @@
  */
 import { type AnyOrama, create, insertMultiple, search } from '@orama/orama';
 import type { StoryIndex } from '../../src/index/story-index.js';
+import { allPassages } from '../../src/index/passage-file.js';
 
 export interface OramaPeer {
   /** Passage labels, best first. */
@@ -16,7 +17,7 @@ export async function buildOramaPeer(index: StoryIndex): Promise<OramaPeer> {
     schema: { label: 'number', text: 'string', embedding: `vector[${dimensions}]` },
     components: { tokenizer: { language: 'english', stemming: true } },
   });
-  const documents = index.passages.map((passage, label) => ({ label, text: passage.text, embedding: Array.from(index.passageVectors.of(label)[0] ?? []) }));
+  const documents = allPassages(index.passages).map((passage, label) => ({ label, text: passage.text, embedding: Array.from(index.passageVectors.of(label)[0] ?? []) }));
   for (let start = 0; start < documents.length; start += 1000) await insertMultiple(db, documents.slice(start, start + 1000));
   return {
     async search(question, queryVector, limit) {

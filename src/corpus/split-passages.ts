@@ -20,10 +20,15 @@ function packSentences(text: string, sentences: Span[], options: SplitOptions): 
   return parts;
 }
 
+/** `<article id>#<paragraph>`, with `.<part>` when the paragraph was split. */
+export function passageId(articleId: string, paragraph: number, part: number, parts: number): string {
+  return parts === 1 ? `${articleId}#${paragraph}` : `${articleId}#${paragraph}.${part}`;
+}
+
 function passageOf(article: Article, paragraph: number, part: number, parts: number, text: string): Passage {
   const sentences = splitSentences(text);
   return {
-    id: parts === 1 ? `${article.id}#${paragraph}` : `${article.id}#${paragraph}.${part}`,
+    id: passageId(article.id, paragraph, part, parts),
     articleId: article.id,
     paragraph,
     part,

@@ -11,6 +11,7 @@ import { createTransformersEmbedder } from '../embeddings/transformers-embedder.
 import { isAppError } from '../errors.js';
 import { buildIndex } from './build-index.js';
 import { closeIndex, loadIndex } from './index-store.js';
+import { allPassages } from './passage-file.js';
 
 const SEED_FILE = '000_224c5ab2ccd913b3.txt';
 const PREFIXES = { queryPrefix: '', passagePrefix: '' };
@@ -39,7 +40,7 @@ describe('buildIndex', () => {
     const { index, summary } = await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES });
     expect(summary).toMatchObject({ upToDate: false, articles: 1, passages: 13, embedded: 13, reused: 0, skipped: [] });
     const loaded = await loadIndex(dirs.indexDir);
-    expect(loaded.passages).toEqual(index.passages);
+    expect(allPassages(loaded.passages)).toEqual(allPassages(index.passages));
     expect(loaded.manifest).toEqual(index.manifest);
     expect(loaded.manifest.embedding).toEqual({ modelId: 'use-lite', dimensions: 512, ...PREFIXES });
     const [vector] = loaded.passageVectors.of(5);
@@ -47,7 +48,7 @@ describe('buildIndex', () => {
     expect(loaded.vectors.search(vector ?? new Float32Array(), 1, loaded.passageVectors)[0]?.passage).toBe(5);
     expect(loaded.vectors.projection).toBeUndefined(); // 13 passages: the graph holds full vectors
     const [sentence] = loaded.sentenceVectors.of(2);
-    const exact = (await model.embedPassages([loaded.passages[2]?.text.slice(...(loaded.passages[2]?.sentences[0] ?? [0, 0])) ?? '']))[0];
+    const exact = (await model.embedPassages([loaded.passages.get(2).text.slice(...(loaded.passages.get(2).sentences[0] ?? [0, 0]))]))[0];
     expect(cosine(sentence ?? [], exact ?? [])).toBeGreaterThan(0.999); // int8 on disk, close to the model's vector
     closeIndex(loaded);
     closeIndex(index);
@@ -70,7 +71,7 @@ describe('buildIndex', () => {
     const rebuilt = await buildIndex({ ...dirs, embedder: counting, prefixes: PREFIXES, previous: first.index });
     expect(rebuilt.summary).toMatchObject({ upToDate: false, passages: 13, embedded: 1, reused: 12 });
     expect(counting.embeddedTexts).toEqual([edited]); // a one-sentence passage is its own sentence
-    expect(rebuilt.index.passages.find((p) => p.text === edited)?.paragraph).toBe(10);
+    expect(allPassages(rebuilt.index.passages).find((p) => p.text === edited)?.paragraph).toBe(10);
 
     // Without the index in memory, a fresh process reuses the saved vectors just the same.
     const cold = new CountingEmbedder(model);
@@ -92,7 +93,7 @@ describe('buildIndex', () => {
     ['vectors.hnsw', 'corrupted', (bytes: Buffer) => Buffer.concat([bytes.subarray(0, 100), Buffer.alloc(8, 0xff), bytes.subarray(108)])],
     ['sentence-vectors.i8', 'truncated', (bytes: Buffer) => bytes.subarray(0, bytes.byteLength - 516)],
     ['passage-vectors.i8', 'truncated', (bytes: Buffer) => bytes.subarray(0, bytes.byteLength - 516)],
-    ['passages.json', 'emptied', () => Buffer.alloc(0)],
+    ['passages.bin', 'emptied', () => Buffer.alloc(0)],
   ])('detects a %s file that was %s', async (name, _how, damage) => {
     const dirs = await freshCorpus(`damaged-${name}`);
     await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES });

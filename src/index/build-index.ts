@@ -69,10 +69,11 @@ function previousVectors(previous: StoryIndex | undefined): Map<string, StoredVe
   const stored = new Map<string, StoredVector>();
   if (!previous) return stored;
   const settings = previous.manifest.embedding;
-  previous.passages.forEach((passage, k) => {
-    stored.set(embeddingKey(settings, passage.text), { passage: k });
-    passage.sentences.forEach(([start, end], s) => stored.set(embeddingKey(settings, passage.text.slice(start, end)), { passage: k, sentence: s }));
-  });
+  for (let label = 0; label < previous.passages.length; label += 1) {
+    const passage = previous.passages.get(label);
+    stored.set(embeddingKey(settings, passage.text), { passage: label });
+    passage.sentences.forEach(([start, end], s) => stored.set(embeddingKey(settings, passage.text.slice(start, end)), { passage: label, sentence: s }));
+  }
   return stored;
 }
 

@@ -12,9 +12,10 @@ import { AppError, ErrorCodes } from '../errors.js';
 import { Vocabulary } from './vocabulary.js';
 import { LexicalIndex } from './lexical-index.js';
 import { type FileChecksum, INDEX_FORMAT_VERSION, type Manifest, sha256 } from './manifest.js';
+import { PassageFile, type PassageStore, encodePassages } from './passage-file.js';
 import { Projection } from './projection.js';
 import { VectorRecordFile, recordBytes } from './vector-records.js';
-import type { IndexedArticle, StoryIndex } from './story-index.js';
+import type { StoryIndex } from './story-index.js';
 import { VectorIndex } from './vector-index.js';
 
 const CURRENT = 'CURRENT';
@@ -23,7 +24,7 @@ const MANIFEST = 'manifest.json';
 
 /** The data files of one build, each checksummed in the manifest. */
 const FILES = {
-  passages: 'passages.json',
+  passages: 'passages.bin',
   sentenceVectors: 'sentence-vectors.i8',
   passageVectors: 'passage-vectors.i8',
   hnsw: 'vectors.hnsw',
@@ -32,11 +33,6 @@ const FILES = {
   lexical: 'lexical.bin',
   terms: 'terms.json',
 } as const;
-
-interface PassagesFile {
-  articles: IndexedArticle[];
-  passages: Passage[];
-}
 
 interface TermsFile {
   /** Normalised word → occurrences, for spelling correction. */
@@ -87,8 +83,8 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
   const contents = new Map<string, Buffer>();
   for (const name of Object.values(FILES)) {
     const expected = manifest.files[name];
-    // The vector files are read by their own readers below, so they are only streamed through the hash.
-    const streamed = name === FILES.sentenceVectors || name === FILES.passageVectors || name === FILES.hnsw;
+    // The big files are read by their own readers below, so they are only streamed through the hash.
+    const streamed = name === FILES.passages || name === FILES.sentenceVectors || name === FILES.passageVectors || name === FILES.hnsw;
     const read = streamed ? checksumOfFile(join(dir, name)) : readFile(join(dir, name)).then((bytes) => ({ bytes: bytes.byteLength, sha256: sha256(bytes), contents: bytes }));
     const actual: FileChecksum & { contents?: Buffer } = await read.catch((cause: unknown) => {
       throw corrupt(indexDir, `${name} cannot be read`, cause);
@@ -98,10 +94,12 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
     if (actual.contents) contents.set(name, actual.contents);
   }
   const text = (name: string): string => contents.get(name)?.toString('utf8') ?? '';
+  let passages: PassageFile | undefined;
   try {
     const { dimensions } = manifest.embedding;
-    const { articles, passages } = JSON.parse(text(FILES.passages)) as PassagesFile;
-    const sentenceCount = passages.reduce((sum, passage) => sum + passage.sentences.length, 0);
+    passages = PassageFile.open(join(dir, FILES.passages));
+    let sentenceCount = 0;
+    for (let label = 0; label < passages.length; label += 1) sentenceCount += passages.sentenceCount(label);
     if (manifest.files[FILES.sentenceVectors]?.bytes !== sentenceCount * recordBytes(dimensions)) throw new Error('sentence vectors do not match the passages');
     if (manifest.files[FILES.passageVectors]?.bytes !== passages.length * recordBytes(dimensions)) throw new Error('passage vectors do not match the passages');
     const projectionBytes = contents.get(FILES.projection);
@@ -112,7 +110,7 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
     const terms = JSON.parse(text(FILES.terms)) as TermsFile;
     return {
       manifest,
-      articles,
+      articles: passages.articles,
       passages,
       vectors,
       ...openVectorRecords(dir, passages, dimensions),
@@ -121,25 +119,29 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
       documentFrequency: new Map(terms.documentFrequency),
     };
   } catch (cause) {
+    passages?.close();
     throw corrupt(indexDir, `its files are inconsistent: ${String(cause)}`, cause);
   }
 }
 
-function openVectorRecords(buildDir: string, passages: readonly Passage[], dimensions: number): Pick<StoryIndex, 'passageVectors' | 'sentenceVectors'> {
+function openVectorRecords(buildDir: string, passages: PassageStore, dimensions: number): Pick<StoryIndex, 'passageVectors' | 'sentenceVectors'> {
+  const labels = Array.from({ length: passages.length }, (_, label) => label);
   return {
-    passageVectors: VectorRecordFile.open(join(buildDir, FILES.passageVectors), passages.map(() => 1), dimensions),
-    sentenceVectors: VectorRecordFile.open(join(buildDir, FILES.sentenceVectors), passages.map((passage) => passage.sentences.length), dimensions),
+    passageVectors: VectorRecordFile.open(join(buildDir, FILES.passageVectors), labels.map(() => 1), dimensions),
+    sentenceVectors: VectorRecordFile.open(join(buildDir, FILES.sentenceVectors), labels.map((label) => passages.sentenceCount(label)), dimensions),
   };
 }
 
 /** Releases the files an index holds open. */
 export function closeIndex(index: StoryIndex): void {
+  index.passages.close();
   index.passageVectors.close();
   index.sentenceVectors.close();
 }
 
-/** A freshly built index, before it is saved; its vector records are the encoded file contents. */
-export interface IndexContent extends Omit<StoryIndex, 'manifest' | 'passageVectors' | 'sentenceVectors'> {
+/** A freshly built index, before it is saved: passages in memory, vector records as the encoded file contents. */
+export interface IndexContent extends Omit<StoryIndex, 'manifest' | 'passages' | 'passageVectors' | 'sentenceVectors'> {
+  passages: Passage[];
   passageVectors: Uint8Array;
   sentenceVectors: Uint8Array;
 }
@@ -156,7 +158,7 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
   const { dimensions } = manifest.embedding;
   const terms: TermsFile = { words: [...index.vocabulary.entries()], documentFrequency: [...index.documentFrequency] };
   const data: [string, Uint8Array | string][] = [
-    [FILES.passages, JSON.stringify({ articles: index.articles, passages: index.passages } satisfies PassagesFile)],
+    [FILES.passages, encodePassages(index.articles, index.passages)],
     [FILES.sentenceVectors, index.sentenceVectors],
     [FILES.passageVectors, index.passageVectors],
     [FILES.projection, index.vectors.projection?.toBytes() ?? new Uint8Array()],
@@ -179,8 +181,9 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
     await writeFile(pointer, id);
     await rename(pointer, join(indexDir, CURRENT));
     await removeOtherBuilds(buildsDir, id);
-    const { passageVectors: _passageRecords, sentenceVectors: _sentenceRecords, ...rest } = index;
-    return { ...rest, manifest: complete, ...openVectorRecords(buildDir, index.passages, dimensions) };
+    const { passages: _inMemory, passageVectors: _passageRecords, sentenceVectors: _sentenceRecords, ...rest } = index;
+    const passages = PassageFile.open(join(buildDir, FILES.passages));
+    return { ...rest, manifest: complete, passages, ...openVectorRecords(buildDir, passages, dimensions) };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

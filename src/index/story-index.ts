@@ -1,8 +1,9 @@
 /** @module story-index: a loaded index, everything search needs, held in memory. */
-import type { Article, Passage } from '../corpus/article.js';
+import type { Article } from '../corpus/article.js';
 import type { Vocabulary } from './vocabulary.js';
 import type { LexicalIndex } from './lexical-index.js';
 import type { Manifest } from './manifest.js';
+import type { PassageStore } from './passage-file.js';
 import type { VectorIndex } from './vector-index.js';
 import type { VectorRecordFile } from './vector-records.js';
 
@@ -14,8 +15,8 @@ export interface IndexedArticle extends Omit<Article, 'paragraphs'> {
 export interface StoryIndex {
   manifest: Manifest;
   articles: IndexedArticle[];
-  /** A passage's position in this list is its label in the vector and lexical indexes. */
-  passages: Passage[];
+  /** A passage's position (label) is the same in the vector and lexical indexes. */
+  passages: PassageStore;
   /** Finds the passages nearest to a question vector. */
   vectors: VectorIndex;
   /** Per passage, its full vector (one record), read from disk on demand. */

@@ -87,8 +87,7 @@ function articleOf(index: StoryIndex, passage: Passage): IndexedArticle {
 }
 
 /** Per-sentence evidence for one candidate passage. */
-function sentenceEvidence(index: StoryIndex, label: number, question: AnalysedQuestion, totalWeight: number, queryVector: Float32Array) {
-  const passage = index.passages[label] as Passage;
+function sentenceEvidence(index: StoryIndex, label: number, passage: Passage, question: AnalysedQuestion, totalWeight: number, queryVector: Float32Array) {
   const similarities = index.sentenceVectors.similarities(label, queryVector);
   return passage.sentences.map((span, s) => {
     const sentence = passage.text.slice(span[0], span[1]);
@@ -164,9 +163,10 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
   const labels = [...new Set([...lexicalHits.map((h) => h.passage), ...vectorHits.map((h) => h.passage)])];
   const totalWeight = [...analysed.terms.values()].reduce((sum, weight) => sum + weight, 0);
   const evidence = labels.map((label) => {
-    const sentences = sentenceEvidence(index, label, analysed, totalWeight, queryVector);
+    const passage = index.passages.get(label);
+    const sentences = sentenceEvidence(index, label, passage, analysed, totalWeight, queryVector);
     const passageSimilarity = vectorSimilarity.get(label) ?? index.passageVectors.similarities(label, queryVector)[0] ?? -1;
-    return { label, sentences, passageSimilarity };
+    return { label, passage, sentences, passageSimilarity };
   });
   const features: CandidateFeatures[] = evidence.map(({ label, sentences, passageSimilarity }) => ({
     bm25: bm25.get(label) ?? 0,
@@ -176,8 +176,7 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
   }));
   const scores = scoreCandidates(options.method ?? 'hybrid', features, evidence);
   const ranked = evidence
-    .map(({ label, sentences }, k) => {
-      const passage = index.passages[label] as Passage;
+    .map(({ passage, sentences }, k) => {
       const best = sentences[bestSentence(sentences)];
       const highlight = best?.span ?? ([0, passage.text.length] as const);
       const { similarity, coverage } = features[k] as CandidateFeatures;

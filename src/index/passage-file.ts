@@ -1,0 +1,140 @@
+/**
+ * @module passage-file: the passages of an index, with their texts left on disk. At 100k passages
+ * the texts and their sentence spans took about 90 MB of JavaScript heap, for a question that
+ * reads a hundred of them; here memory holds a small table of numbers and a question reads its
+ * candidates' texts from the file (a few kilobytes, from the page cache).
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { Passage, Span } from '../corpus/article.js';
+import { passageId } from '../corpus/split-passages.js';
+import type { IndexedArticle } from './story-index.js';
+
+const FORMAT = 1;
+/** Per passage: article index, paragraph, part, parts in its paragraph, first sentence, text offset, text bytes. */
+const COLUMNS = 7;
+
+interface Header {
+  format: number;
+  articles: IndexedArticle[];
+  passageCount: number;
+  sentenceCount: number;
+}
+
+/** What a loaded index needs of its passages. */
+export interface PassageStore {
+  readonly length: number;
+  /** Passage `label` (its position, as in the vector and lexical indexes). */
+  get(label: number): Passage;
+  sentenceCount(label: number): number;
+  close(): void;
+}
+
+/**
+ * [header length: u32][header JSON][table: u32 × 7 per passage][spans: u32 × 2 per sentence][texts, UTF-8],
+ * little-endian; the table and spans start 4-byte aligned.
+ */
+export function encodePassages(articles: readonly IndexedArticle[], passages: readonly Passage[]): Buffer {
+  const articleIndex = new Map(articles.map((article, k) => [article.id, k]));
+  const partsOf = new Map<string, number>();
+  for (const { articleId, paragraph } of passages) partsOf.set(`${articleId}#${paragraph}`, (partsOf.get(`${articleId}#${paragraph}`) ?? 0) + 1);
+  const texts = passages.map((passage) => Buffer.from(passage.text, 'utf8'));
+  const sentenceCount = passages.reduce((sum, passage) => sum + passage.sentences.length, 0);
+  const table = new Uint32Array(passages.length * COLUMNS);
+  const spans = new Uint32Array(sentenceCount * 2);
+  let sentence = 0;
+  let textOffset = 0;
+  passages.forEach((passage, label) => {
+    const row = label * COLUMNS;
+    const textBytes = texts[label]?.byteLength ?? 0;
+    table.set([articleIndex.get(passage.articleId) ?? 0, passage.paragraph, passage.part, partsOf.get(`${passage.articleId}#${passage.paragraph}`) ?? 1, sentence, textOffset, textBytes], row);
+    for (const [start, end] of passage.sentences) spans.set([start, end], 2 * sentence++);
+    textOffset += textBytes;
+  });
+  const header = Buffer.from(JSON.stringify({ format: FORMAT, articles: [...articles], passageCount: passages.length, sentenceCount } satisfies Header));
+  const padding = Buffer.alloc((4 - ((4 + header.byteLength) % 4)) % 4, 0x20);
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.byteLength + padding.byteLength);
+  return Buffer.concat([length, header, padding, Buffer.from(table.buffer), Buffer.from(spans.buffer), ...texts]);
+}
+
+export class PassageFile implements PassageStore {
+  private open = true;
+
+  private constructor(
+    private readonly fd: number,
+    readonly articles: IndexedArticle[],
+    private readonly table: Uint32Array,
+    private readonly spans: Uint32Array,
+    /** Where the texts start in the file. */
+    private readonly textsAt: number,
+  ) {}
+
+  get length(): number {
+    return this.table.length / COLUMNS;
+  }
+
+  /** Reads everything but the texts; checks that the layout adds up to the file's size. */
+  static open(path: string): PassageFile {
+    const fd = openSync(path, 'r');
+    try {
+      const read = (position: number, bytes: number): Buffer => {
+        const buffer = Buffer.alloc(bytes);
+        if (readSync(fd, buffer, 0, bytes, position) !== bytes) throw new Error('passages file is truncated');
+        return buffer;
+      };
+      const headerLength = read(0, 4).readUInt32LE(0);
+      const header = JSON.parse(read(4, headerLength).toString('utf8')) as Header;
+      if (header.format !== FORMAT) throw new Error(`passages file format ${header.format}, expected ${FORMAT}`);
+      const tableAt = 4 + headerLength;
+      const table = new Uint32Array(read(tableAt, header.passageCount * COLUMNS * 4).buffer.slice(0));
+      const spansAt = tableAt + table.byteLength;
+      const spans = new Uint32Array(read(spansAt, header.sentenceCount * 2 * 4).buffer.slice(0));
+      const textsAt = spansAt + spans.byteLength;
+      const lastRow = (header.passageCount - 1) * COLUMNS;
+      const textBytes = header.passageCount === 0 ? 0 : (table[lastRow + 5] ?? 0) + (table[lastRow + 6] ?? 0);
+      const { size } = fstatSync(fd);
+      if (size !== textsAt + textBytes) throw new Error(`passages file has ${size} bytes, its table adds up to ${textsAt + textBytes}`);
+      return new PassageFile(fd, header.articles, table, spans, textsAt);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+
+  get(label: number): Passage {
+    if (!this.open) throw new Error('the passages file is closed');
+    if (!Number.isInteger(label) || label < 0 || label >= this.length) throw new RangeError(`no passage ${label}`);
+    const row = label * COLUMNS;
+    const [article, paragraph, part, parts, firstSentence, textOffset, textBytes] = Array.from(this.table.subarray(row, row + COLUMNS));
+    const buffer = Buffer.alloc(textBytes ?? 0);
+    readSync(this.fd, buffer, 0, buffer.byteLength, this.textsAt + (textOffset ?? 0));
+    const articleId = this.articles[article ?? 0]?.id ?? '';
+    const sentences: Span[] = [];
+    for (let s = firstSentence ?? 0; s < (firstSentence ?? 0) + this.sentenceCount(label); s += 1) sentences.push([this.spans[2 * s] ?? 0, this.spans[2 * s + 1] ?? 0]);
+    return {
+      id: passageId(articleId, paragraph ?? 1, part ?? 1, parts ?? 1),
+      articleId,
+      paragraph: paragraph ?? 1,
+      part: part ?? 1,
+      text: buffer.toString('utf8'),
+      sentences,
+    };
+  }
+
+  sentenceCount(label: number): number {
+    const first = this.table[label * COLUMNS + 4] ?? 0;
+    const next = label + 1 < this.length ? (this.table[(label + 1) * COLUMNS + 4] ?? 0) : this.spans.length / 2;
+    return next - first;
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
+  }
+}
+
+/** Every passage, in label order: for tools and tests, not for serving (it reads every text). */
+export function allPassages(store: PassageStore): Passage[] {
+  return Array.from({ length: store.length }, (_, label) => store.get(label));
+}
