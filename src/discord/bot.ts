@@ -8,6 +8,7 @@ import type { DiscordSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Command } from './command.js';
 import { commands as allCommands } from './commands/index.js';
+import { Cooldown } from './cooldown.js';
 import { interactionHandler } from './interactions.js';
 import { ResultCache } from './result-cache.js';
 
@@ -33,7 +34,13 @@ export async function startBot({ settings, app, logger, commands = allCommands }
     allowedMentions: { parse: [], repliedUser: false },
     ...(settings.apiUrl ? { rest: { api: settings.apiUrl } } : {}),
   });
-  const handle = interactionHandler(commands, { app, logger, results: new ResultCache() });
+  const handle = interactionHandler(commands, {
+    app,
+    logger,
+    results: new ResultCache(),
+    askCooldown: new Cooldown({ seconds: settings.askCooldownSeconds }),
+    adminRoleIds: settings.adminRoleIds,
+  });
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 

@@ -1,5 +1,5 @@
 /** `/ask question:<text> [private]`: the passages that answer a question, quoted and cited. */
-import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { MessageFlags, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
 import { answerMessage, declinedMessage } from '../answer-view.js';
 import type { Command } from '../command.js';
 
@@ -15,7 +15,16 @@ export const ask = {
     )
     .addBooleanOption((option) => option.setName('private').setDescription('Show the answer only to you')),
 
-  async execute(interaction, { app, results }) {
+  async execute(interaction, { app, results, askCooldown }) {
+    const turn = askCooldown.take(interaction.user.id);
+    if (!turn.allowed) {
+      const seconds = Math.ceil((turn.retryAt - Date.now()) / 1000);
+      await interaction.reply({
+        content: `You are asking quickly. You can ask again ${time(Math.ceil(turn.retryAt / 1000), TimestampStyles.RelativeTime)} (in ${seconds} s).`,
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
     const question = interaction.options.getString('question', true);
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     // Defer first: Discord drops an interaction not acknowledged within 3 seconds.

@@ -48,6 +48,25 @@ function progressReporter(interaction: ChatInputCommandInteraction, replied: Pro
   };
 }
 
+/** The member's role ids, whether discord.js cached the member or only has the raw payload. */
+function roleIdsOf(interaction: ChatInputCommandInteraction): readonly string[] {
+  const roles = interaction.member?.roles;
+  if (roles === undefined) return [];
+  return Array.isArray(roles) ? roles : [...roles.cache.keys()];
+}
+
+/**
+ * Why this member may not reindex, or undefined when they may. Server owners can grant the command
+ * to anyone in Discord's settings, so the bot checks for itself.
+ */
+function permissionRefusal(interaction: ChatInputCommandInteraction, adminRoleIds: readonly string[]): string | undefined {
+  if (adminRoleIds.length > 0) {
+    const roles = roleIdsOf(interaction);
+    return adminRoleIds.some((id) => roles.includes(id)) ? undefined : 'Only members with one of the bot admin roles (ADMIN_ROLE_IDS) may run /reindex.';
+  }
+  return interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ? undefined : 'Only members who can manage this server may run /reindex.';
+}
+
 export const reindex = {
   data: new SlashCommandBuilder()
     .setName('reindex')
@@ -55,10 +74,10 @@ export const reindex = {
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild),
 
-  async execute(interaction, { app }) {
-    // Server owners can grant the command to anyone in Discord's settings, so check here too.
-    if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      await interaction.reply({ content: 'Only members who can manage this server may run /reindex.', flags: MessageFlags.Ephemeral });
+  async execute(interaction, { app, adminRoleIds }) {
+    const refusal = permissionRefusal(interaction, adminRoleIds);
+    if (refusal !== undefined) {
+      await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
       return;
     }
     let markReplied = (): void => undefined;
