@@ -126,11 +126,12 @@ describe('app', () => {
     }
   });
 
-  it('refuses an empty question', async () => {
+  it('refuses a question with no words in it', async () => {
     const { open } = await setUp('empty-question');
     const app = await open();
     try {
-      await expect(app.ask('   ')).rejects.toMatchObject({ code: 'QUESTION_INVALID' });
+      for (const blank of ['   ', '...', '?!', '😀🔥💣']) await expect(app.ask(blank)).rejects.toMatchObject({ code: 'QUESTION_INVALID' });
+      expect((await app.ask('Путин?')).answered).toBe(false); // words, just not the story's
     } finally {
       await app.close();
     }

@@ -13,15 +13,13 @@ import { manifestMismatch } from './index/manifest.js';
 import type { IndexedArticle, StoryIndex } from './index/story-index.js';
 import { fingerprintCorpus } from './corpus/fingerprint.js';
 import type { Logger } from './logger.js';
+import { searchableQuestion } from './question-text.js';
 import { embedOffTopic } from './search/off-topic.js';
 import { type OutsideKnowledge, type SearchOptions, type SearchResult, searchStory } from './search/search.js';
 import { loadEnglishWords } from './search/dictionary.js';
 
 /** How long a replaced index stays readable for searches that began on it. */
 const RETIRED_INDEX_GRACE_MS = 60_000;
-
-/** Longer questions are cut here: nobody types more, and the encoder reads 128 pieces anyway. */
-const QUESTION_CHARACTERS_READ = 1000;
 
 export interface Sources {
   articles: IndexedArticle[];
@@ -95,8 +93,7 @@ class StoryApp implements App {
   }
 
   async ask(question: string, options: SearchOptions = {}): Promise<SearchResult> {
-    const trimmed = question.trim().slice(0, QUESTION_CHARACTERS_READ);
-    if (trimmed === '') throw new AppError(ErrorCodes.QUESTION_INVALID, 'The question is empty.');
+    const trimmed = searchableQuestion(question);
     // Read the index once: a swap during the search cannot mix two indexes in one answer.
     const index = this.index;
     return searchStory(index, this.embedder, trimmed, { outside: this.outside, ...options });

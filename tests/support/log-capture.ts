@@ -14,16 +14,39 @@ export interface LogCapture {
   text(): string;
   /** Lines whose message is `msg`. */
   find(msg: string): LoggedLine[];
+  /** The first line, already logged or still to come, with message `msg` that matches `predicate`. */
+  waitFor(msg: string, predicate?: (line: LoggedLine) => boolean, timeoutMs?: number): Promise<LoggedLine>;
 }
 
 export function captureLogs(level = 'debug'): LogCapture {
   const raw: string[] = [];
   const lines: LoggedLine[] = [];
+  const waiters = new Set<(line: LoggedLine) => void>();
   const logger = createLogger(level, {
-    write(line: string) {
-      raw.push(line);
-      lines.push(JSON.parse(line) as LoggedLine);
+    write(text: string) {
+      raw.push(text);
+      const line = JSON.parse(text) as LoggedLine;
+      lines.push(line);
+      for (const waiter of waiters) waiter(line);
     },
   });
-  return { logger, lines, text: () => raw.join(''), find: (msg) => lines.filter((line) => line.msg === msg) };
+  const find = (msg: string): LoggedLine[] => lines.filter((line) => line.msg === msg);
+  const waitFor = (msg: string, predicate: (line: LoggedLine) => boolean = () => true, timeoutMs = 5_000): Promise<LoggedLine> =>
+    new Promise((resolve, reject) => {
+      const matches = (line: LoggedLine): boolean => line.msg === msg && predicate(line);
+      const found = lines.find(matches);
+      if (found) return resolve(found);
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no "${msg}" log line within ${timeoutMs} ms`));
+      }, timeoutMs);
+      function check(line: LoggedLine): void {
+        if (!matches(line)) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(line);
+      }
+      waiters.add(check);
+    });
+  return { logger, lines, text: () => raw.join(''), find, waitFor };
 }

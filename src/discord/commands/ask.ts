@@ -1,6 +1,7 @@
 /** `/ask question:<text> [private]`: the passages that answer a question, quoted and cited. */
 import { MessageFlags, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
 import { answerMessage, declinedMessage } from '../answer-view.js';
+import { searchableQuestion } from '../../question-text.js';
 import type { Command } from '../command.js';
 
 /** Discord's own cap for the option; the engine would read no further anyway. */
@@ -16,6 +17,8 @@ export const ask = {
     .addBooleanOption((option) => option.setName('private').setDescription('Show the answer only to you')),
 
   async execute(interaction, { app, results, askCooldown }) {
+    // A question with nothing to search is refused privately before anything else (see interactions.ts).
+    searchableQuestion(interaction.options.getString('question', true));
     const turn = askCooldown.take(interaction.user.id);
     if (!turn.allowed) {
       const seconds = Math.ceil((turn.retryAt - Date.now()) / 1000);
