@@ -12,6 +12,13 @@ import { Cooldown } from './cooldown.js';
 import { interactionHandler } from './interactions.js';
 import { ResultCache } from './result-cache.js';
 
+/**
+ * Answers go out as interaction responses and webhook edits, which Discord does not count against a
+ * bot's global 50 requests/s, but @discordjs/rest counts every request and would queue answers
+ * beyond 50/s. The bot's only other requests (at login) are far below this.
+ */
+const REST_REQUESTS_PER_SECOND = 500;
+
 export interface Bot {
   client: Client<true>;
   /** Answers still being worked on. */
@@ -32,7 +39,7 @@ export async function startBot({ settings, app, logger, commands = allCommands }
     intents: [GatewayIntentBits.Guilds],
     // Nothing the bot sends may ping anyone, whatever a question or a quoted article contains.
     allowedMentions: { parse: [], repliedUser: false },
-    ...(settings.apiUrl ? { rest: { api: settings.apiUrl } } : {}),
+    rest: { ...(settings.apiUrl ? { api: settings.apiUrl } : {}), globalRequestsPerSecond: REST_REQUESTS_PER_SECOND },
   });
   const handle = interactionHandler(commands, {
     app,

@@ -1,0 +1,70 @@
+/**
+ * @module ask-load: a steady stream of /ask through the fake Discord, one member per question, and
+ * what came of it: how fast each was deferred and answered, and the throughput. Used by the CI
+ * load test (a few seconds) and `npm run load` (the full 1,000 at 50 per second).
+ */
+import { percentile } from '../../scripts/bench/stats.js';
+import { type Harness, isCallback, isEdit } from './bot-harness.js';
+import type { Interaction } from './fake-discord.js';
+
+const QUESTIONS = ['what did Putin demand', 'Who is the Senate Majority Leader?', 'What did Kerry say?', 'When did the deal get struck?', 'Who wrote Hamlet?'];
+/** Discord drops an interaction not acknowledged within this long. */
+export const DEFERRAL_LIMIT_MS = 3_000;
+
+export interface LoadOptions {
+  count: number;
+  perSecond: number;
+}
+
+export interface LoadFigures {
+  count: number;
+  targetPerSecond: number;
+  /** The rate the questions actually went out at. */
+  sentPerSecond: number;
+  /** Answers per second, from the first question sent to the last answer received. */
+  answeredPerSecond: number;
+  answered: number;
+  deferralMs: { p50: number; p99: number; max: number };
+  answerMs: { p50: number; p99: number; max: number };
+  /** Deferrals slower than Discord's 3 s. */
+  lateDeferrals: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const spread = (values: number[]): { p50: number; p99: number; max: number } => ({ p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values) });
+
+export async function runAskLoad(harness: Harness, { count, perSecond }: LoadOptions): Promise<LoadFigures> {
+  const sent: { interaction: Interaction; at: number }[] = [];
+  const started = Date.now();
+  for (let k = 0; k < count; k += 1) {
+    // Paced against the clock, not by fixed sleeps, so a slow tick does not lower the rate.
+    const due = started + (k * 1000) / perSecond;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const member = { id: String(420_000_000_000_000_000n + BigInt(k)), username: `member${k}` };
+    sent.push({ interaction: harness.ask(QUESTIONS[k % QUESTIONS.length] ?? '', member), at: Date.now() });
+  }
+  const lastSent = Date.now();
+  const outcomes = await Promise.all(
+    sent.map(async ({ interaction, at }) => {
+      try {
+        const deferral = await interaction.waitForReply(isCallback, 60_000);
+        const answer = await interaction.waitForReply((r) => isEdit(r) && r.status === 200, 60_000);
+        return { deferralMs: deferral.at - at, answerMs: answer.at - at, answeredAt: answer.at };
+      } catch {
+        return undefined; // counted as unanswered
+      }
+    }),
+  );
+  const answered = outcomes.filter((outcome) => outcome !== undefined);
+  const deferrals = answered.map((o) => o.deferralMs);
+  return {
+    count,
+    targetPerSecond: perSecond,
+    sentPerSecond: count > 1 ? (count - 1) / (Math.max(1, lastSent - started) / 1000) : Number.NaN,
+    answeredPerSecond: answered.length / (Math.max(1, ...answered.map((o) => o.answeredAt - started)) / 1000),
+    answered: answered.length,
+    deferralMs: spread(deferrals),
+    answerMs: spread(answered.map((o) => o.answerMs)),
+    lateDeferrals: deferrals.filter((ms) => ms > DEFERRAL_LIMIT_MS).length,
+  };
+}
