@@ -17,8 +17,9 @@ export const ask = {
     .addBooleanOption((option) => option.setName('private').setDescription('Show the answer only to you')),
 
   async execute(interaction, { app, results, askCooldown }) {
-    // A question with nothing to search is refused privately before anything else (see interactions.ts).
-    searchableQuestion(interaction.options.getString('question', true));
+    const question = interaction.options.getString('question', true);
+    // Nothing to search: thrown before deferring, so the refusal is private (see interactions.ts) and costs no turn.
+    searchableQuestion(question);
     const turn = askCooldown.take(interaction.user.id);
     if (!turn.allowed) {
       const seconds = Math.ceil((turn.retryAt - Date.now()) / 1000);
@@ -28,7 +29,6 @@ export const ask = {
       });
       return;
     }
-    const question = interaction.options.getString('question', true);
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     // Defer first: Discord drops an interaction not acknowledged within 3 seconds.
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
