@@ -1,5 +1,5 @@
 /** The shared use cases, with the real model and index: self-healing on open, safe rebuilds. */
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../tests/support/temp-dir.js';
@@ -109,6 +109,40 @@ describe('app', () => {
       const failure = await app.reindex().catch((error: unknown) => error);
       expect(isAppError(failure, 'CORPUS_EMPTY')).toBe(true);
       expect((await app.ask('Where did Kerry fly on Sunday?')).passages[0]?.passage.text).toContain('Paris');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('reindexes while files are being deleted: each is indexed, reported as gone, or was gone before it was listed', async () => {
+    const { corpusDir, open } = await setUp('deleting');
+    const app = await open();
+    try {
+      const notes = Array.from({ length: 150 }, (_, k) => `note-${String(k).padStart(3, '0')}.txt`);
+      // One text for all: the build embeds it once, so the test is about reading files, not the model.
+      for (const note of notes) await writeFile(join(corpusDir, note), 'Kerry flew to Paris on Sunday to brief European allies.');
+      const running = app.reindex();
+      let finished = false;
+      void running.finally(() => (finished = true)).catch(() => undefined);
+      const deleted: string[] = [];
+      // From the end of the list, a little at a time, so deletions overlap the listing and the reading.
+      for (const note of [...notes].reverse()) {
+        if (finished) break;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await rm(join(corpusDir, note));
+        deleted.push(note);
+      }
+      const summary = await running;
+      const gone = summary.skipped.filter((s) => s.reason === 'disappeared while it was being read').map((s) => s.file);
+      const indexed = new Set(app.sources().articles.map((a) => a.file));
+      expect(summary.skipped.filter((s) => !gone.includes(s.file))).toEqual([]);
+      for (const file of gone) expect(deleted).toContain(file);
+      for (const note of notes.filter((n) => !deleted.includes(n))) expect(indexed.has(note), note).toBe(true);
+      expect(indexed.has('000_224c5ab2ccd913b3.txt')).toBe(true);
+      console.info(`deleted during the reindex: ${deleted.length}; reported as gone: ${gone.length}; indexed before deletion: ${deleted.filter((n) => indexed.has(n)).length}`);
+      // The folder changed after it was fingerprinted, so the next reindex brings the index in line with it.
+      expect((await app.reindex()).upToDate).toBe(false);
+      expect(app.sources().articles.map((a) => a.file).sort()).toEqual((await readdir(corpusDir)).sort());
     } finally {
       await app.close();
     }
