@@ -34,7 +34,7 @@ if (flags.json) {
       `questions:   ${figures.answered}/${figures.count} answered (${failures} failed)`,
       `sent at:     ${round(figures.sentPerSecond, 1)}/s (target ${figures.targetPerSecond}/s)`,
       `throughput:  ${round(figures.answeredPerSecond, 1)} answers/s`,
-      `deferral:    ${ms(figures.deferralMs)} (${figures.lateDeferrals} over ${DEFERRAL_LIMIT_MS / 1000} s)`,
+      `deferral:    ${ms(figures.deferralMs)} (${figures.lateDeferrals} over ${DEFERRAL_LIMIT_MS / 1000} s; slowest: question #${figures.slowestDeferralOrdinal + 1})`,
       `answer:      ${ms(figures.answerMs)}`,
       `process rss: ${rssMb} MB (bot, engine and fake Discord in one process)`,
       '',

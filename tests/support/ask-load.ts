@@ -28,6 +28,8 @@ export interface LoadFigures {
   answerMs: { p50: number; p99: number; max: number };
   /** Deferrals slower than Discord's 3 s. */
   lateDeferrals: number;
+  /** Which question (0 = the first sent) waited longest for its deferral. */
+  slowestDeferralOrdinal: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,11 +47,11 @@ export async function runAskLoad(harness: Harness, { count, perSecond }: LoadOpt
   }
   const lastSent = Date.now();
   const outcomes = await Promise.all(
-    sent.map(async ({ interaction, at }) => {
+    sent.map(async ({ interaction, at }, ordinal) => {
       try {
         const deferral = await interaction.waitForReply(isCallback, 60_000);
         const answer = await interaction.waitForReply((r) => isEdit(r) && r.status === 200, 60_000);
-        return { deferralMs: deferral.at - at, answerMs: answer.at - at, answeredAt: answer.at };
+        return { deferralMs: deferral.at - at, answerMs: answer.at - at, answeredAt: answer.at, ordinal };
       } catch {
         return undefined; // counted as unanswered
       }
@@ -66,5 +68,6 @@ export async function runAskLoad(harness: Harness, { count, perSecond }: LoadOpt
     deferralMs: spread(deferrals),
     answerMs: spread(answered.map((o) => o.answerMs)),
     lateDeferrals: deferrals.filter((ms) => ms > DEFERRAL_LIMIT_MS).length,
+    slowestDeferralOrdinal: answered.reduce((slowest, o) => (o.deferralMs > slowest.deferralMs ? o : slowest), answered[0] ?? { deferralMs: 0, ordinal: -1 }).ordinal,
   };
 }
