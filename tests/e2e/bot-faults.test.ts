@@ -3,10 +3,11 @@
  * broken corpus files, and questions written to confuse or ping. It must keep answering, lose
  * nothing, never crash and never ping anyone.
  */
-import { symlink, truncate, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EPHEMERAL, HARNESS_TOKEN, type Harness, MANAGE_GUILD, callbackOf, isCallback, isEdit, type MessageBody, messageOf, startHarness } from '../support/bot-harness.js';
+import { writeCorpusFaults } from '../support/corpus-faults.js';
 import type { Interaction, RecordedRequest } from '../support/fake-discord.js';
 
 let harness: Harness;
@@ -126,19 +127,7 @@ describe('bad questions', () => {
 describe('corpus faults on /reindex', () => {
   it('names each unusable file with its reason in the summary and the log, and indexes the rest', async () => {
     const { corpusDir } = harness;
-    const faults: Record<string, string> = {
-      'binary.txt': 'a binary file, not text',
-      'latin1.md': 'not valid UTF-8 text (save it as UTF-8)',
-      'empty.md': 'empty',
-      'dump.txt': 'too large (50.0 MB; an article is at most 5.0 MB)',
-      'loop.txt': 'a symbolic link that loops',
-    };
-    await writeFile(join(corpusDir, 'binary.txt'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00]));
-    await writeFile(join(corpusDir, 'latin1.md'), Buffer.from('Na\xefve caf\xe9 text.', 'latin1'));
-    await writeFile(join(corpusDir, 'empty.md'), '');
-    await writeFile(join(corpusDir, 'dump.txt'), '');
-    await truncate(join(corpusDir, 'dump.txt'), 50 * 1024 * 1024);
-    await symlink('loop.txt', join(corpusDir, 'loop.txt'));
+    const faults = await writeCorpusFaults(corpusDir);
     await writeFile(join(corpusDir, 'geneva.md'), '---\ntitle: Geneva talks\n---\n\nThe talks in Geneva ran late into Friday night.');
 
     const interaction = harness.fake.sendCommand({ name: 'reindex', memberPermissions: MANAGE_GUILD });

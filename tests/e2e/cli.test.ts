@@ -1,9 +1,10 @@
 /** The CLI as a user runs it: a child process, results on stdout, progress and logs on stderr. */
 import { execFile } from 'node:child_process';
-import { chmod, cp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { cp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCorpusFaults } from '../support/corpus-faults.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
@@ -63,25 +64,7 @@ describe('cli', () => {
   });
 
   it('reindex names every unusable file with its reason, in its summary and in the log, and indexes the rest', async () => {
-    const faults: Record<string, string> = {
-      'binary.md': 'a binary file, not text',
-      'cp1252.txt': 'not valid UTF-8 text (save it as UTF-8)',
-      'empty.txt': 'empty',
-      'huge.md': 'too large (50.0 MB; an article is at most 5.0 MB)',
-      'loop.md': 'a symbolic link that loops',
-    };
-    await writeFile(join(corpusDir, 'binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00]));
-    await writeFile(join(corpusDir, 'cp1252.txt'), Buffer.from('\x93Smart quotes\x94 from an old editor.', 'latin1'));
-    await writeFile(join(corpusDir, 'empty.txt'), '');
-    await writeFile(join(corpusDir, 'huge.md'), '');
-    await truncate(join(corpusDir, 'huge.md'), 50 * 1024 * 1024);
-    await symlink('loop.md', join(corpusDir, 'loop.md'));
-    // Root reads any file, so an unreadable one can only be staged for other users (the loader's own test covers root).
-    if (process.getuid?.() !== 0) {
-      await writeFile(join(corpusDir, 'locked.txt'), 'Kept from everyone.');
-      await chmod(join(corpusDir, 'locked.txt'), 0o000);
-      faults['locked.txt'] = 'not readable (permission denied)';
-    }
+    const faults = await writeCorpusFaults(corpusDir);
     await writeFile(join(corpusDir, 'geneva.md'), '---\ntitle: Geneva\n---\n\nThe talks in Geneva ran late into Friday night.');
     const { stdout, stderr } = await cli('reindex');
     expect(stdout).toContain('Index rebuilt.');
@@ -91,8 +74,6 @@ describe('cli', () => {
       expect(stdout).toContain(`skipped ${file}: ${reason}`);
       expect(logged).toContainEqual(expect.objectContaining({ file, reason }));
     }
-    await rm(join(corpusDir, 'loop.md'));
-    await rm(join(corpusDir, 'huge.md'));
   });
 
   it('eval --json prints the metrics object', async () => {
