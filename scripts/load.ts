@@ -1,8 +1,8 @@
 /**
  * `npm run load [-- --count N] [-- --rate R] [-- --json]`: the full load test: 1,000 /ask through
  * the fake Discord at 55 per second (at least the 50 the issue asks for, after timer lag), with the
- * real engine and discord.js client. Prints throughput and the slowest deferral; exits 1 if any
- * question was unanswered or deferred later than Discord's 3 s.
+ * real engine and discord.js client. Prints throughput and the slowest deferral; exits 1 unless
+ * every question was deferred within Discord's 3 s and answered (none turned away as too busy).
  */
 import { parseArgs } from 'node:util';
 import { round } from './bench/stats.js';
@@ -31,7 +31,7 @@ if (flags.json) {
   const ms = (spread: { p50: number; p99: number; max: number }): string => `p50 ${spread.p50} ms, p99 ${spread.p99} ms, max ${spread.max} ms`;
   process.stdout.write(
     [
-      `questions:   ${figures.answered}/${figures.count} answered (${failures} failed)`,
+      `questions:   ${figures.answered}/${figures.count} answered, ${figures.turnedAway} turned away as too busy, ${figures.unanswered} lost (${failures} failed)`,
       `sent at:     ${round(figures.sentPerSecond, 1)}/s (target ${figures.targetPerSecond}/s)`,
       `throughput:  ${round(figures.answeredPerSecond, 1)} answers/s`,
       `deferral:    ${ms(figures.deferralMs)} (${figures.lateDeferrals} over ${DEFERRAL_LIMIT_MS / 1000} s; slowest: question #${figures.slowestDeferralOrdinal + 1})`,

@@ -32,9 +32,19 @@ export interface BotOptions {
   app: App;
   logger: Logger;
   commands?: readonly Command[];
+  /**
+   * Interactions worked on at once; more are turned away with a private "busy" reply, so a flood the
+   * machine cannot answer does not delay every deferral past Discord's 3 s. @default 256
+   */
+  maxInFlight?: number;
 }
 
-export async function startBot({ settings, app, logger, commands = allCommands }: BotOptions): Promise<Bot> {
+/** A private one-line reply to an interaction the bot will not work on; failures are moot. */
+function turnAway(interaction: BaseInteraction, content: string): void {
+  if (interaction.isRepliable()) interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
+}
+
+export async function startBot({ settings, app, logger, commands = allCommands, maxInFlight = 256 }: BotOptions): Promise<Bot> {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // Nothing the bot sends may ping anyone, whatever a question or a quoted article contains.
@@ -53,11 +63,12 @@ export async function startBot({ settings, app, logger, commands = allCommands }
 
   client.on(Events.InteractionCreate, (interaction: BaseInteraction) => {
     if (stopping) {
-      if (interaction.isRepliable()) {
-        interaction
-          .reply({ content: 'The bot is restarting; please ask again in a minute.', flags: MessageFlags.Ephemeral })
-          .catch(() => undefined);
-      }
+      turnAway(interaction, 'The bot is restarting; please ask again in a minute.');
+      return;
+    }
+    if (inFlight.size >= maxInFlight) {
+      logger.warn({ interaction: interaction.id, inFlight: inFlight.size }, 'too busy: interaction turned away');
+      turnAway(interaction, 'So many questions are arriving that I cannot keep up; please ask again in a few seconds.');
       return;
     }
     const work = handle(interaction).finally(() => inFlight.delete(work));

@@ -49,6 +49,8 @@ export interface HarnessOptions {
   fake?: FakeDiscordOptions;
   /** Runs on the scratch corpus before the index is built. */
   prepareCorpus?: (corpusDir: string) => Promise<void>;
+  /** The bot's limit on interactions worked on at once. */
+  maxInFlight?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -61,7 +63,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs = captureLogs();
   const app = await createApp(config, { logger: logs.logger });
   const fake = await startFakeDiscord({ interactionDeadlineMs: 3_000, ...options.fake });
-  const bot = await startBot({ settings: { ...config.discord, token: HARNESS_TOKEN, apiUrl: fake.apiUrl }, app, logger: logs.logger });
+  const settings = { ...config.discord, token: HARNESS_TOKEN, apiUrl: fake.apiUrl };
+  const bot = await startBot({ settings, app, logger: logs.logger, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
   return {
     scratch,
     corpusDir,
