@@ -1,12 +1,13 @@
 /** The shared use cases, with the real model and index: self-healing on open, safe rebuilds. */
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { type App, createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { isAppError } from './errors.js';
-import { createLogger } from './logger.js';
+import { type Logger, createLogger } from './logger.js';
+import { captureLogs } from '../tests/support/log-capture.js';
 
 const logger = createLogger('silent');
 
@@ -17,12 +18,12 @@ describe('app', () => {
   });
   afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-  async function setUp(name: string): Promise<{ corpusDir: string; indexDir: string; open: () => Promise<App> }> {
+  async function setUp(name: string): Promise<{ corpusDir: string; indexDir: string; open: (log?: Logger) => Promise<App> }> {
     const corpusDir = join(scratch, name, 'corpus');
     const indexDir = join(scratch, name, 'index');
     await cp('corpus', corpusDir, { recursive: true });
     const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, MODEL_CACHE_DIR: '.cache/models' });
-    return { corpusDir, indexDir, open: () => createApp(config, { logger }) };
+    return { corpusDir, indexDir, open: (log = logger) => createApp(config, { logger: log }) };
   }
 
   const builtAt = async (indexDir: string): Promise<string> => {
@@ -47,22 +48,37 @@ describe('app', () => {
     }
   });
 
-  it('rebuilds a damaged index on open, and one built with another model', async () => {
-    const { indexDir, open } = await setUp('heal');
-    await (await open()).close();
-    const build = (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim();
-    await writeFile(join(indexDir, 'builds', build, 'vectors.hnsw'), 'garbage');
-    const healed = await open();
-    expect((await healed.ask('Who is the Senate Majority Leader?')).passages[0]?.passage.text).toContain('Harry Reid');
-    await healed.close();
+  /** Damages the live build in place. */
+  type Damage = (buildDir: string) => Promise<void>;
+  const rewrite = (name: string, change: (bytes: Buffer) => Buffer | string): Damage => async (buildDir) => {
+    const path = join(buildDir, name);
+    await writeFile(path, change(await readFile(path)));
+  };
 
-    const manifestPath = join(indexDir, 'builds', (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim(), 'manifest.json');
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { embedding: { modelId: string } };
-    manifest.embedding.modelId = 'Xenova/all-MiniLM-L6-v2';
-    await writeFile(manifestPath, JSON.stringify(manifest));
-    const before = await builtAt(indexDir);
+  it.each<[string, Damage, string, RegExp]>([
+    ['a truncated vector file', rewrite('vectors.hnsw', (bytes) => bytes.subarray(0, bytes.byteLength >> 1)), 'the saved index is damaged; rebuilding', /vectors\.hnsw has \d+ bytes, expected \d+/],
+    ['a corrupted vector file', rewrite('vectors.hnsw', (bytes) => Buffer.concat([bytes.subarray(0, 64), Buffer.alloc(16, 0xff), bytes.subarray(80)])), 'the saved index is damaged; rebuilding', /vectors\.hnsw does not match its checksum/],
+    ['corrupted sentence vectors', rewrite('sentence-vectors.i8', (bytes) => Buffer.from(bytes).fill(7, 0, 32)), 'the saved index is damaged; rebuilding', /sentence-vectors\.i8 does not match its checksum/],
+    ['a missing manifest', (buildDir) => rm(join(buildDir, 'manifest.json')), 'the saved index is damaged; rebuilding', /its manifest cannot be read/],
+    ['missing passage metadata', (buildDir) => rm(join(buildDir, 'passages.json')), 'the saved index is damaged; rebuilding', /passages\.json cannot be read/],
+    ['a manifest from another model', rewrite('manifest.json', (bytes) => bytes.toString().replace('"modelId": "use-lite"', '"modelId": "Xenova/all-MiniLM-L6-v2"')), 'the index is out of date; rebuilding', /built with model "Xenova\/all-MiniLM-L6-v2", the configured model is "use-lite"/],
+  ])('detects %s on open, says so in the log, and rebuilds', async (what, damage, logged, detail) => {
+    const { indexDir, open } = await setUp(`fault-${what.replaceAll(' ', '-')}`);
     await (await open()).close();
-    expect(await builtAt(indexDir)).not.toBe(before);
+    const before = await builtAt(indexDir);
+    await damage(join(indexDir, 'builds', (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim()));
+    const logs = captureLogs('info');
+    const healed = await open(logs.logger);
+    try {
+      const [line] = logs.find(logged);
+      // A damaged index is logged with the error, an out-of-date one with the reason.
+      expect(String(line?.reason ?? (line?.err as { message?: string } | undefined)?.message)).toMatch(detail);
+      expect(logs.find('index built')).toHaveLength(1);
+      expect(await builtAt(indexDir)).not.toBe(before);
+      expect((await healed.ask('Who is the Senate Majority Leader?')).passages[0]?.passage.text).toContain('Harry Reid');
+    } finally {
+      await healed.close();
+    }
   });
 
   it('refreshes a stale index on open, and reuses an up-to-date one', async () => {
@@ -98,6 +114,40 @@ describe('app', () => {
     }
   });
 
+  it('reindexes while files are being deleted: each is indexed, reported as gone, or was gone before it was listed', async () => {
+    const { corpusDir, open } = await setUp('deleting');
+    const app = await open();
+    try {
+      const notes = Array.from({ length: 150 }, (_, k) => `note-${String(k).padStart(3, '0')}.txt`);
+      // One text for all: the build embeds it once, so the test is about reading files, not the model.
+      for (const note of notes) await writeFile(join(corpusDir, note), 'Kerry flew to Paris on Sunday to brief European allies.');
+      const running = app.reindex();
+      let finished = false;
+      void running.finally(() => (finished = true)).catch(() => undefined);
+      const deleted: string[] = [];
+      // From the end of the list, a little at a time, so deletions overlap the listing and the reading.
+      for (const note of [...notes].reverse()) {
+        if (finished) break;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await rm(join(corpusDir, note));
+        deleted.push(note);
+      }
+      const summary = await running;
+      const gone = summary.skipped.filter((s) => s.reason === 'disappeared while it was being read').map((s) => s.file);
+      const indexed = new Set(app.sources().articles.map((a) => a.file));
+      expect(summary.skipped.filter((s) => !gone.includes(s.file))).toEqual([]);
+      for (const file of gone) expect(deleted).toContain(file);
+      for (const note of notes.filter((n) => !deleted.includes(n))) expect(indexed.has(note), note).toBe(true);
+      expect(indexed.has('000_224c5ab2ccd913b3.txt')).toBe(true);
+      console.info(`deleted during the reindex: ${deleted.length}; reported as gone: ${gone.length}; indexed before deletion: ${deleted.filter((n) => indexed.has(n)).length}`);
+      // The folder changed after it was fingerprinted, so the next reindex brings the index in line with it.
+      expect((await app.reindex()).upToDate).toBe(false);
+      expect(app.sources().articles.map((a) => a.file).sort()).toEqual((await readdir(corpusDir)).sort());
+    } finally {
+      await app.close();
+    }
+  });
+
   it('serves the previous index when the corpus it should refresh from is broken', async () => {
     const { corpusDir, open } = await setUp('broken-corpus');
     await (await open()).close();
@@ -110,11 +160,12 @@ describe('app', () => {
     }
   });
 
-  it('refuses an empty question', async () => {
+  it('refuses a question with no words in it', async () => {
     const { open } = await setUp('empty-question');
     const app = await open();
     try {
-      await expect(app.ask('   ')).rejects.toMatchObject({ code: 'QUESTION_INVALID' });
+      for (const blank of ['   ', '...', '?!', '😀🔥💣']) await expect(app.ask(blank)).rejects.toMatchObject({ code: 'QUESTION_INVALID' });
+      expect((await app.ask('Путин?')).answered).toBe(false); // words, just not the story's
     } finally {
       await app.close();
     }

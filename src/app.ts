@@ -3,6 +3,7 @@
  * It owns the live index and swaps in a rebuilt one only when the rebuild succeeded, so questions
  * keep being answered from the old index meanwhile, and after a failure.
  */
+import { limitConcurrency } from './concurrency-limit.js';
 import type { Config } from './config.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { createTransformersEmbedder } from './embeddings/transformers-embedder.js';
@@ -13,6 +14,7 @@ import { manifestMismatch } from './index/manifest.js';
 import type { IndexedArticle, StoryIndex } from './index/story-index.js';
 import { fingerprintCorpus } from './corpus/fingerprint.js';
 import type { Logger } from './logger.js';
+import { searchableQuestion } from './question-text.js';
 import { embedOffTopic } from './search/off-topic.js';
 import { type OutsideKnowledge, type SearchOptions, type SearchResult, searchStory } from './search/search.js';
 import { loadEnglishWords } from './search/dictionary.js';
@@ -20,8 +22,11 @@ import { loadEnglishWords } from './search/dictionary.js';
 /** How long a replaced index stays readable for searches that began on it. */
 const RETIRED_INDEX_GRACE_MS = 60_000;
 
-/** Longer questions are cut here: nobody types more, and the encoder reads 128 pieces anyway. */
-const QUESTION_CHARACTERS_READ = 1000;
+/**
+ * Searches run at once; more wait in line. A few keep the model's threads busy, and a burst of
+ * questions then queues instead of flooding the event loop the Discord client needs to stay prompt.
+ */
+const CONCURRENT_SEARCHES = 4;
 
 export interface Sources {
   articles: IndexedArticle[];
@@ -80,6 +85,7 @@ async function rebuild(
 
 class StoryApp implements App {
   private building: Promise<BuildSummary> | undefined;
+  private readonly searching = limitConcurrency(CONCURRENT_SEARCHES);
 
   constructor(
     private readonly config: Config,
@@ -95,11 +101,12 @@ class StoryApp implements App {
   }
 
   async ask(question: string, options: SearchOptions = {}): Promise<SearchResult> {
-    const trimmed = question.trim().slice(0, QUESTION_CHARACTERS_READ);
-    if (trimmed === '') throw new AppError(ErrorCodes.QUESTION_INVALID, 'The question is empty.');
-    // Read the index once: a swap during the search cannot mix two indexes in one answer.
-    const index = this.index;
-    return searchStory(index, this.embedder, trimmed, { outside: this.outside, ...options });
+    const trimmed = searchableQuestion(question);
+    return this.searching(() => {
+      // Read the index once: a swap during the search cannot mix two indexes in one answer.
+      const index = this.index;
+      return searchStory(index, this.embedder, trimmed, { outside: this.outside, ...options });
+    });
   }
 
   reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary> {

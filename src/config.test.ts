@@ -25,6 +25,14 @@ describe('loadConfig', () => {
     expect(unknown).toEqual({ id: 'someone/some-model', source: 'hub', queryPrefix: 'q: ', passagePrefix: '', pooling: 'mean' });
   });
 
+  it('reads the /reindex role allowlist and the /ask cooldown, with the cooldown on by default', () => {
+    expect(loadConfig({}).discord).toMatchObject({ adminRoleIds: [], askCooldownSeconds: 5 });
+    const set = loadConfig({ ADMIN_ROLE_IDS: ' 123456789012345678 ,223456789012345678,', ASK_COOLDOWN_SECONDS: '0' }).discord;
+    expect(set).toMatchObject({ adminRoleIds: ['123456789012345678', '223456789012345678'], askCooldownSeconds: 0 });
+    expect(() => loadConfig({ ADMIN_ROLE_IDS: '123456789012345678,admins' })).toThrow(/ADMIN_ROLE_IDS: "admins" is not a role id/);
+    expect(() => loadConfig({ ASK_COOLDOWN_SECONDS: '-1' })).toThrow(/ASK_COOLDOWN_SECONDS/);
+  });
+
   it('rejects invalid values with one message naming each setting', () => {
     const failure = (() => {
       try {

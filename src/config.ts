@@ -17,6 +17,15 @@ function integerSetting(fallback: number, min: number, max: number) {
   return optionalText.transform((value) => value ?? String(fallback)).pipe(z.coerce.number<string>().int().min(min).max(max));
 }
 
+/** Comma-separated Discord ids (roles, users…); blank means none. */
+const idList = optionalText.transform((value, context) => {
+  const ids = (value ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  for (const id of ids) {
+    if (!/^\d{17,20}$/.test(id)) context.addIssue({ code: 'custom', message: `"${id}" is not a role id (17-20 digits)` });
+  }
+  return ids;
+});
+
 const settingsSchema = z.object({
   EMBEDDING_MODEL: optionalText.transform((value) => value ?? DEFAULT_MODEL_ID),
   MODEL_CACHE_DIR: optionalText.transform((value) => resolve(value ?? '.cache/models')),
@@ -31,6 +40,8 @@ const settingsSchema = z.object({
   DISCORD_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be a server id (17-20 digits)').optional()),
   DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be an application id (17-20 digits)').optional()),
+  ADMIN_ROLE_IDS: idList,
+  ASK_COOLDOWN_SECONDS: integerSetting(5, 0, 3600),
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -54,6 +65,10 @@ export interface DiscordSettings {
   guildId: string | undefined;
   /** The application to register commands for; looked up from the token when unset. */
   applicationId: string | undefined;
+  /** When not empty, only members holding one of these roles may run /reindex. */
+  adminRoleIds: readonly string[];
+  /** Seconds a member waits between two /ask; 0 turns the cooldown off. */
+  askCooldownSeconds: number;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -78,6 +93,8 @@ export function loadConfig(environment: Environment): Config {
       apiUrl: settings.DISCORD_API_URL,
       guildId: settings.DISCORD_GUILD_ID,
       applicationId: settings.DISCORD_APPLICATION_ID,
+      adminRoleIds: settings.ADMIN_ROLE_IDS,
+      askCooldownSeconds: settings.ASK_COOLDOWN_SECONDS,
     },
   };
 }

@@ -1,8 +1,13 @@
-import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { withTempDir } from '../../tests/support/temp-dir.js';
-import { MAX_ARTICLE_BYTES, loadCorpus } from './load-corpus.js';
+import { MAX_ARTICLE_BYTES, listCorpus, loadCorpus } from './load-corpus.js';
+
+/** The conventional unprivileged user and group id. */
+const NOBODY = 65534;
 
 const SEED = new URL('../../corpus/', import.meta.url).pathname;
 
@@ -68,12 +73,44 @@ describe('loadCorpus', () => {
     });
   });
 
-  // Root reads everything, so the permission check can only be staged as another user.
-  it.skipIf(process.getuid?.() === 0)('reports a file it may not read', async () => {
+  it('reports a 50 MB file without reading it', async () => {
     await withTempDir('corpus', async (dir) => {
+      await writeFile(join(dir, 'good.txt'), 'Lavrov is sending the details today.');
+      await writeFile(join(dir, 'dump.txt'), '');
+      await truncate(join(dir, 'dump.txt'), 50 * 1024 * 1024); // sparse: 50 MB long, nothing on disk
+      const { articles, skipped } = await loadCorpus(dir);
+      expect(skipped).toEqual([{ file: 'dump.txt', reason: 'too large (50.0 MB; an article is at most 5.0 MB)' }]);
+      expect(articles.map((a) => a.file)).toEqual(['good.txt']);
+    });
+  });
+
+  it('reports a file removed after the folder was listed (a reindex meeting a deletion), and loads the rest', async () => {
+    await withTempDir('corpus', async (dir) => {
+      await writeFile(join(dir, 'a.txt'), 'Kerry flew to Paris on Sunday.');
+      await writeFile(join(dir, 'b.txt'), 'Lavrov is sending the details today.');
+      const listing = await listCorpus(dir);
+      await rm(join(dir, 'a.txt'));
+      const { articles, skipped } = await loadCorpus(dir, listing);
+      expect(skipped).toEqual([{ file: 'a.txt', reason: 'disappeared while it was being read' }]);
+      expect(articles.map((a) => a.file)).toEqual(['b.txt']);
+    });
+  });
+
+  it('reports a file it may not read', async () => {
+    await withTempDir('corpus', async (dir) => {
+      await writeFile(join(dir, 'good.txt'), 'Lavrov is sending the details today.');
       await writeFile(join(dir, 'secret.txt'), 'Hidden text.');
       await chmod(join(dir, 'secret.txt'), 0o000);
-      expect((await loadCorpus(dir)).skipped).toEqual([{ file: 'secret.txt', reason: 'not readable (permission denied)' }]);
+      const expected = { articles: ['good.txt'], skipped: [{ file: 'secret.txt', reason: 'not readable (permission denied)' }] };
+      if (process.getuid?.() !== 0) {
+        const { articles, skipped } = await loadCorpus(dir);
+        expect({ articles: articles.map((a) => a.file), skipped }).toEqual(expected);
+        return;
+      }
+      // Root reads every file whatever its mode, so the same load runs as the unprivileged "nobody".
+      await chmod(dir, 0o755);
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tests/support/load-corpus-child.ts', dir], { uid: NOBODY, gid: NOBODY });
+      expect(JSON.parse(stdout)).toEqual(expected);
     });
   });
 });

@@ -91,8 +91,17 @@ async function loadArticle(dir: string, file: string, format: ArticleFormat): Pr
   };
 }
 
-export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
-  const names = (await readdir(dir)).filter((name) => !name.startsWith('.')).sort();
+/** The corpus folder's entries, hidden ones left out, sorted. */
+export async function listCorpus(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => !name.startsWith('.')).sort();
+}
+
+/**
+ * Loads every listed file (by default, what the folder holds now). A file listed but gone by the
+ * time it is read, as when it is deleted during a reindex, is reported like any unusable file.
+ */
+export async function loadCorpus(dir: string, names?: readonly string[]): Promise<LoadedCorpus> {
+  names ??= await listCorpus(dir);
   const articles: Article[] = [];
   const skipped: SkippedFile[] = [];
   const ids = new Map<string, string>();

@@ -8,8 +8,16 @@ import type { DiscordSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Command } from './command.js';
 import { commands as allCommands } from './commands/index.js';
+import { Cooldown } from './cooldown.js';
 import { interactionHandler } from './interactions.js';
 import { ResultCache } from './result-cache.js';
+
+/**
+ * Answers go out as interaction responses and webhook edits, which Discord does not count against a
+ * bot's global 50 requests/s, but @discordjs/rest counts every request and would queue answers
+ * beyond 50/s. The bot's only other requests (at login) are far below this.
+ */
+const REST_REQUESTS_PER_SECOND = 500;
 
 export interface Bot {
   client: Client<true>;
@@ -24,26 +32,43 @@ export interface BotOptions {
   app: App;
   logger: Logger;
   commands?: readonly Command[];
+  /**
+   * Interactions worked on at once; more are turned away with a private "busy" reply, so a flood the
+   * machine cannot answer does not delay every deferral past Discord's 3 s. @default 256
+   */
+  maxInFlight?: number;
 }
 
-export async function startBot({ settings, app, logger, commands = allCommands }: BotOptions): Promise<Bot> {
+/** A private one-line reply to an interaction the bot will not work on; failures are moot. */
+function turnAway(interaction: BaseInteraction, content: string): void {
+  if (interaction.isRepliable()) interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
+}
+
+export async function startBot({ settings, app, logger, commands = allCommands, maxInFlight = 256 }: BotOptions): Promise<Bot> {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // Nothing the bot sends may ping anyone, whatever a question or a quoted article contains.
     allowedMentions: { parse: [], repliedUser: false },
-    ...(settings.apiUrl ? { rest: { api: settings.apiUrl } } : {}),
+    rest: { ...(settings.apiUrl ? { api: settings.apiUrl } : {}), globalRequestsPerSecond: REST_REQUESTS_PER_SECOND },
   });
-  const handle = interactionHandler(commands, { app, logger, results: new ResultCache() });
+  const handle = interactionHandler(commands, {
+    app,
+    logger,
+    results: new ResultCache(),
+    askCooldown: new Cooldown({ seconds: settings.askCooldownSeconds }),
+    adminRoleIds: settings.adminRoleIds,
+  });
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
   client.on(Events.InteractionCreate, (interaction: BaseInteraction) => {
     if (stopping) {
-      if (interaction.isRepliable()) {
-        interaction
-          .reply({ content: 'The bot is restarting; please ask again in a minute.', flags: MessageFlags.Ephemeral })
-          .catch(() => undefined);
-      }
+      turnAway(interaction, 'The bot is restarting; please ask again in a minute.');
+      return;
+    }
+    if (inFlight.size >= maxInFlight) {
+      logger.warn({ interaction: interaction.id, inFlight: inFlight.size }, 'too busy: interaction turned away');
+      turnAway(interaction, 'So many questions are arriving that I cannot keep up; please ask again in a few seconds.');
       return;
     }
     const work = handle(interaction).finally(() => inFlight.delete(work));

@@ -2,12 +2,17 @@
 import type { ChatInputCommandInteraction, SharedSlashCommand } from 'discord.js';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
+import type { Cooldown } from './cooldown.js';
 import type { ResultCache } from './result-cache.js';
 
 export interface CommandContext {
   app: App;
   logger: Logger;
   results: ResultCache;
+  /** The pause each member waits between two /ask. */
+  askCooldown: Cooldown;
+  /** When not empty, only members holding one of these roles may run /reindex. */
+  adminRoleIds: readonly string[];
 }
 
 export interface Command {

@@ -10,7 +10,7 @@ export interface Registration {
   registered: RESTPutAPIApplicationCommandsResult;
 }
 
-export async function deployCommands(settings: DiscordSettings & { token: string }, commands: readonly Command[] = allCommands): Promise<Registration> {
+export async function deployCommands(settings: Pick<DiscordSettings, 'apiUrl' | 'guildId' | 'applicationId'> & { token: string }, commands: readonly Command[] = allCommands): Promise<Registration> {
   const rest = new REST(settings.apiUrl ? { api: settings.apiUrl } : {}).setToken(settings.token);
   const applicationId = settings.applicationId ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
   const route = settings.guildId ? Routes.applicationGuildCommands(applicationId, settings.guildId) : Routes.applicationCommands(applicationId);

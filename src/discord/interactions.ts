@@ -2,7 +2,7 @@
  * @module interactions: routes each interaction to its command or button, and turns any failure
  * into one private, friendly reply (editing the deferred reply if there is one).
  */
-import { type BaseInteraction, type ButtonInteraction, MessageFlags, type RepliableInteraction } from 'discord.js';
+import { type BaseInteraction, type ButtonInteraction, DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type RepliableInteraction } from 'discord.js';
 import { isAppError } from '../errors.js';
 import { MORE_PASSAGES_PREFIX, answerMessage } from './answer-view.js';
 import type { Command, CommandContext } from './command.js';
@@ -12,6 +12,17 @@ export function userMessageFor(error: unknown): string {
   if (isAppError(error, 'QUESTION_INVALID')) return 'Please type a question, for example: /ask question: what did Putin demand';
   if (isAppError(error, 'REINDEX_IN_PROGRESS')) return 'A reindex is already running; try again when it finishes.';
   return 'Sorry, something went wrong while answering. Please try again in a moment.';
+}
+
+/** Discord's answers when an interaction's token is no longer valid. */
+const EXPIRED_CODES: ReadonlySet<number | string> = new Set([
+  RESTJSONErrorCodes.UnknownInteraction,
+  RESTJSONErrorCodes.UnknownWebhook,
+  RESTJSONErrorCodes.InvalidWebhookToken,
+]);
+
+function isExpired(error: unknown): error is DiscordAPIError {
+  return error instanceof DiscordAPIError && EXPIRED_CODES.has(error.code);
 }
 
 async function replyPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
@@ -48,7 +59,16 @@ export function interactionHandler(commands: readonly Command[], context: Comman
         await showMorePassages(interaction, context);
       }
     } catch (error) {
-      context.logger.error({ err: error, interaction: interaction.id }, 'interaction failed');
+      if (isExpired(error)) {
+        // Nothing can reach the user any more: Discord forgot the interaction (3 s to acknowledge, 15 min to edit).
+        context.logger.warn({ interaction: interaction.id, code: error.code, status: error.status }, 'interaction expired before the bot could answer it');
+        return;
+      }
+      if (isAppError(error, 'QUESTION_INVALID') || isAppError(error, 'REINDEX_IN_PROGRESS')) {
+        context.logger.info({ interaction: interaction.id, code: error.code }, 'request refused');
+      } else {
+        context.logger.error({ err: error, interaction: interaction.id }, 'interaction failed');
+      }
       if (!interaction.isRepliable()) return;
       await replyPrivately(interaction, userMessageFor(error)).catch((replyError: unknown) =>
         context.logger.warn({ err: replyError, interaction: interaction.id }, 'could not tell the user about the failure'),

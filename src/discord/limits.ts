@@ -3,6 +3,9 @@
 /** Discord's embed limits (characters). */
 export const EMBED_LIMITS = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000 } as const;
 
+/** Discord's limit on a message's `content` (characters). */
+export const MESSAGE_CONTENT_LIMIT = 2000;
+
 export const ELLIPSIS = '…';
 
 /** Cuts at the last whitespace before `max` (minus the ellipsis); a single overlong word is cut hard. */

@@ -1,59 +1,29 @@
 /** The bot end to end: the real discord.js client, the real engine, against a fake Discord on 127.0.0.1. */
-import { cp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { type Bot, startBot } from '../../src/discord/bot.js';
 import { deployCommands } from '../../src/discord/deploy-commands.js';
-import { createLogger } from '../../src/logger.js';
-import { type FakeDiscord, type Interaction, type RecordedRequest, startFakeDiscord } from '../support/fake-discord.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { EPHEMERAL, type Harness, MANAGE_GUILD, type MessageBody, callbackOf, isCallback, isEdit, messageOf, startHarness } from '../support/bot-harness.js';
+import type { FakeDiscord, Interaction, RecordedRequest } from '../support/fake-discord.js';
 
-const MANAGE_GUILD = String(1 << 5);
-const EPHEMERAL = 1 << 6;
-
-interface MessageBody {
-  content?: string;
-  embeds?: { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } }[];
-  components?: { components: { custom_id: string; label: string }[] }[];
-  allowed_mentions?: { parse?: string[] };
-  flags?: number;
-}
-
-const isEdit = (r: RecordedRequest): boolean => r.method === 'PATCH' && r.path.endsWith('/messages/@original');
-const isCallback = (r: RecordedRequest): boolean => r.path.endsWith('/callback');
-/** The body of an interaction callback ({type, data}), or of a webhook message. */
-const callbackOf = (r: RecordedRequest): { type: number; data?: MessageBody } => r.body as { type: number; data?: MessageBody };
-const messageOf = (r: RecordedRequest): MessageBody => r.body as MessageBody;
-
-let scratch: string;
-let corpusDir: string;
+let harness: Harness;
 let fake: FakeDiscord;
-let app: App;
-let bot: Bot;
+let corpusDir: string;
 
 beforeAll(async () => {
-  scratch = await makeTempDir('bot');
-  corpusDir = join(scratch, 'corpus');
-  await cp('corpus', corpusDir, { recursive: true });
-  await writeFile(
-    join(corpusDir, 'prank.md'),
-    '---\ntitle: A prank in the press room\nurl: https://example.org/prank\n---\n\nA prankster shouted "@everyone look at <@123>" during the briefing about the hacker, and reporters laughed.\n',
-  );
-  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: join(scratch, 'index'), MODEL_CACHE_DIR: '.cache/models' });
-  const logger = createLogger('silent');
-  app = await createApp(config, { logger });
-  fake = await startFakeDiscord({ interactionDeadlineMs: 3_000 });
-  bot = await startBot({ settings: { ...config.discord, token: 'test-token', apiUrl: fake.apiUrl }, app, logger });
+  harness = await startHarness({
+    // One test user asks many questions in a row here; the cooldown has its own tests.
+    env: { ASK_COOLDOWN_SECONDS: '0' },
+    prepareCorpus: (dir) =>
+      writeFile(
+        join(dir, 'prank.md'),
+        '---\ntitle: A prank in the press room\nurl: https://example.org/prank\n---\n\nA prankster shouted "@everyone look at <@123>" during the briefing about the hacker, and reporters laughed.\n',
+      ),
+  });
+  ({ fake, corpusDir } = harness);
 });
 
-afterAll(async () => {
-  await bot?.stop();
-  await app?.close();
-  await fake?.stop();
-  await rm(scratch, { recursive: true, force: true });
-});
+afterAll(() => harness?.stop());
 
 async function ask(question: string, extra: { private?: boolean } = {}): Promise<{ interaction: Interaction; defer: RecordedRequest; answer: MessageBody }> {
   const options = [{ name: 'question', type: 3, value: question }, ...(extra.private ? [{ name: 'private', type: 5, value: true }] : [])];

@@ -4,6 +4,7 @@ import { cp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCorpusFaults } from '../support/corpus-faults.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
@@ -60,6 +61,19 @@ describe('cli', () => {
     expect(stdout).toContain('passages: 14 (1 embedded, 13 reused)');
     expect(stdout).toContain('skipped broken.txt: a binary file, not text');
     expect((await cli('reindex')).stdout).toContain('already up to date');
+  });
+
+  it('reindex names every unusable file with its reason, in its summary and in the log, and indexes the rest', async () => {
+    const faults = await writeCorpusFaults(corpusDir);
+    await writeFile(join(corpusDir, 'geneva.md'), '---\ntitle: Geneva\n---\n\nThe talks in Geneva ran late into Friday night.');
+    const { stdout, stderr } = await cli('reindex');
+    expect(stdout).toContain('Index rebuilt.');
+    expect(stdout).toContain('articles: 3'); // the seed, paris.md and geneva.md
+    const logged = stderr.split('\n').filter((line) => line.includes('corpus file skipped')).map((line) => JSON.parse(line) as { file: string; reason: string });
+    for (const [file, reason] of Object.entries(faults)) {
+      expect(stdout).toContain(`skipped ${file}: ${reason}`);
+      expect(logged).toContainEqual(expect.objectContaining({ file, reason }));
+    }
   });
 
   it('eval --json prints the metrics object', async () => {

@@ -22,7 +22,8 @@ export interface RecordedRequest {
 }
 
 export interface FakeDiscordOptions {
-  guilds?: { id: string; name: string; ownerId?: string }[];
+  /** `roles` are the guild's roles besides @everyone (members can then be given them). */
+  guilds?: { id: string; name: string; ownerId?: string; roles?: { id: string; name: string }[] }[];
   /** Recommended shard count returned by /gateway/bot (used by clients created with `shards: 'auto'`). */
   shards?: number;
   /** discord.js waits 5 s between identifies sharing `shardId % maxConcurrency`; the default 16 avoids that. */
@@ -55,6 +56,8 @@ export interface CommandOptions {
   name: string;
   options?: { name: string; type: number; value?: string | boolean | number; options?: unknown[] }[];
   user?: FakeUser;
+  /** Role ids of the invoking member; default none. */
+  roles?: string[];
   /** Invoking member's permission bitfield as a decimal string; default "0". */
   memberPermissions?: string;
   appPermissions?: string;
@@ -343,7 +346,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const joined = new Date().toISOString();
     return {
       id: guild.id, name: guild.name, owner_id: guild.ownerId, unavailable: false, joined_at: joined, large: false, member_count: 2,
-      roles: [{ id: guild.id, name: '@everyone', permissions: '1071698660929', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      roles: [{ id: guild.id, name: '@everyone' }, ...(guild.roles ?? [])].map((role, position) => ({
+        ...role, permissions: position === 0 ? '1071698660929' : '0', position, color: 0, hoist: false, managed: false, mentionable: false, flags: 0,
+      })),
       channels: [{ id: guild.channelId, type: 0, name: 'general', position: 0, permission_overwrites: [], nsfw: false }],
       members: [{ user: botUser, roles: [], joined_at: joined, deaf: false, mute: false, flags: 0 }],
       features: [], emojis: [], stickers: [], voice_states: [], presences: [], threads: [], stage_instances: [], guild_scheduled_events: [],
@@ -370,7 +375,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       channel: { id: channelId, type: 0, guild_id: guild.id, name: 'general', permissions },
       member: {
         user: { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null },
-        roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions,
+        roles: o.roles ?? [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions,
       },
       data, ...(message === undefined ? {} : { message }), locale: 'en-US', guild_locale: 'en-US',
       app_permissions: o.appPermissions ?? DEFAULT_APP_PERMISSIONS, entitlements: [], authorizing_integration_owners: { 0: guild.id }, context: 0,

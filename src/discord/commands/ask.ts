@@ -1,6 +1,7 @@
 /** `/ask question:<text> [private]`: the passages that answer a question, quoted and cited. */
-import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { MessageFlags, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
 import { answerMessage, declinedMessage } from '../answer-view.js';
+import { searchableQuestion } from '../../question-text.js';
 import type { Command } from '../command.js';
 
 /** Discord's own cap for the option; the engine would read no further anyway. */
@@ -15,8 +16,19 @@ export const ask = {
     )
     .addBooleanOption((option) => option.setName('private').setDescription('Show the answer only to you')),
 
-  async execute(interaction, { app, results }) {
+  async execute(interaction, { app, results, askCooldown }) {
     const question = interaction.options.getString('question', true);
+    // Nothing to search: thrown before deferring, so the refusal is private (see interactions.ts) and costs no turn.
+    searchableQuestion(question);
+    const turn = askCooldown.take(interaction.user.id);
+    if (!turn.allowed) {
+      const seconds = Math.ceil((turn.retryAt - Date.now()) / 1000);
+      await interaction.reply({
+        content: `You are asking quickly. You can ask again ${time(Math.ceil(turn.retryAt / 1000), TimestampStyles.RelativeTime)} (in ${seconds} s).`,
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     // Defer first: Discord drops an interaction not acknowledged within 3 seconds.
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});

@@ -3,6 +3,7 @@ import { type ChatInputCommandInteraction, InteractionContextType, MessageFlags,
 import { isAppError } from '../../errors.js';
 import type { BuildProgress, BuildSummary } from '../../index/build-index.js';
 import type { Command } from '../command.js';
+import { MESSAGE_CONTENT_LIMIT, trimAtWord } from '../limits.js';
 
 /** Discord allows 5 edits per 5 seconds per message; one a second leaves room for the summary. */
 const PROGRESS_INTERVAL_MS = 1000;
@@ -20,12 +21,23 @@ function progressText(progress: BuildProgress): string {
   }
 }
 
+/** The outcome, every skipped file named with its reason as far as one message holds them (the log has them all). */
 export function summaryText(summary: BuildSummary): string {
   const lines = [
     summary.upToDate ? 'The index was already up to date: nothing changed in the corpus.' : 'Reindex finished; new questions use the new index.',
     `Articles: ${summary.articles} · passages: ${summary.passages} (${summary.embedded} new, ${summary.reused} reused) · ${summary.seconds.toFixed(1)} s`,
-    ...summary.skipped.map(({ file, reason }) => `Skipped \`${file.replaceAll('`', "'")}\`: ${reason}`),
   ];
+  let length = lines.join('\n').length;
+  for (const [k, { file, reason }] of summary.skipped.entries()) {
+    const line = trimAtWord(`Skipped \`${file.replaceAll('`', "'")}\`: ${reason}`, 300);
+    const rest = `…and ${summary.skipped.length - k} more skipped files (all are named in the bot's log).`;
+    if (length + 1 + line.length + 1 + rest.length > MESSAGE_CONTENT_LIMIT) {
+      lines.push(rest);
+      break;
+    }
+    lines.push(line);
+    length += 1 + line.length;
+  }
   return lines.join('\n');
 }
 
@@ -48,6 +60,25 @@ function progressReporter(interaction: ChatInputCommandInteraction, replied: Pro
   };
 }
 
+/** The member's role ids, whether discord.js cached the member or only has the raw payload. */
+function roleIdsOf(interaction: ChatInputCommandInteraction): readonly string[] {
+  const roles = interaction.member?.roles;
+  if (roles === undefined) return [];
+  return Array.isArray(roles) ? roles : [...roles.cache.keys()];
+}
+
+/**
+ * Why this member may not reindex, or undefined when they may. Server owners can grant the command
+ * to anyone in Discord's settings, so the bot checks for itself.
+ */
+function permissionRefusal(interaction: ChatInputCommandInteraction, adminRoleIds: readonly string[]): string | undefined {
+  if (adminRoleIds.length > 0) {
+    const roles = roleIdsOf(interaction);
+    return adminRoleIds.some((id) => roles.includes(id)) ? undefined : 'Only members with one of the bot admin roles (ADMIN_ROLE_IDS) may run /reindex.';
+  }
+  return interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ? undefined : 'Only members who can manage this server may run /reindex.';
+}
+
 export const reindex = {
   data: new SlashCommandBuilder()
     .setName('reindex')
@@ -55,10 +86,10 @@ export const reindex = {
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .setContexts(InteractionContextType.Guild),
 
-  async execute(interaction, { app }) {
-    // Server owners can grant the command to anyone in Discord's settings, so check here too.
-    if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      await interaction.reply({ content: 'Only members who can manage this server may run /reindex.', flags: MessageFlags.Ephemeral });
+  async execute(interaction, { app, adminRoleIds }) {
+    const refusal = permissionRefusal(interaction, adminRoleIds);
+    if (refusal !== undefined) {
+      await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
       return;
     }
     let markReplied = (): void => undefined;

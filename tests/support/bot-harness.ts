@@ -1,0 +1,84 @@
+/**
+ * @module bot-harness: the real engine and the real discord.js client against a fake Discord, on a
+ * scratch copy of the corpus, plus the request predicates the bot tests share.
+ */
+import { cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type App, createApp } from '../../src/app.js';
+import { type Environment, loadConfig } from '../../src/config.js';
+import { type Bot, startBot } from '../../src/discord/bot.js';
+import { type FakeDiscord, type FakeDiscordOptions, type FakeUser, type Interaction, type RecordedRequest, startFakeDiscord } from './fake-discord.js';
+import { type LogCapture, captureLogs } from './log-capture.js';
+import { makeTempDir } from './temp-dir.js';
+
+export const MANAGE_GUILD = String(1 << 5);
+export const EPHEMERAL = 1 << 6;
+/** The token the harness logs in with; it must never appear in what the bot logs. */
+export const HARNESS_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.harness-token-never-logged';
+
+export interface MessageBody {
+  content?: string;
+  embeds?: { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } }[];
+  components?: { components: { custom_id: string; label: string }[] }[];
+  allowed_mentions?: { parse?: string[] };
+  flags?: number;
+}
+
+export const isEdit = (r: RecordedRequest): boolean => r.method === 'PATCH' && r.path.endsWith('/messages/@original');
+export const isCallback = (r: RecordedRequest): boolean => r.path.endsWith('/callback');
+/** The body of an interaction callback ({type, data}). */
+export const callbackOf = (r: RecordedRequest): { type: number; data?: MessageBody } => r.body as { type: number; data?: MessageBody };
+export const messageOf = (r: RecordedRequest): MessageBody => r.body as MessageBody;
+
+export interface Harness {
+  scratch: string;
+  corpusDir: string;
+  indexDir: string;
+  fake: FakeDiscord;
+  app: App;
+  bot: Bot;
+  logs: LogCapture;
+  /** Sends `/ask question:<question>` as `user`. */
+  ask(question: string, user?: FakeUser): Interaction;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Settings on top of the scratch folders (e.g. ASK_COOLDOWN_SECONDS). */
+  env?: Environment;
+  fake?: FakeDiscordOptions;
+  /** Runs on the scratch corpus before the index is built. */
+  prepareCorpus?: (corpusDir: string) => Promise<void>;
+  /** The bot's limit on interactions worked on at once. */
+  maxInFlight?: number;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const scratch = await makeTempDir('bot');
+  const corpusDir = join(scratch, 'corpus');
+  const indexDir = join(scratch, 'index');
+  await cp('corpus', corpusDir, { recursive: true });
+  await options.prepareCorpus?.(corpusDir);
+  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, MODEL_CACHE_DIR: '.cache/models', ...options.env });
+  const logs = captureLogs();
+  const app = await createApp(config, { logger: logs.logger });
+  const fake = await startFakeDiscord({ interactionDeadlineMs: 3_000, ...options.fake });
+  const settings = { ...config.discord, token: HARNESS_TOKEN, apiUrl: fake.apiUrl };
+  const bot = await startBot({ settings, app, logger: logs.logger, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
+  return {
+    scratch,
+    corpusDir,
+    indexDir,
+    fake,
+    app,
+    bot,
+    logs,
+    ask: (question, user) => fake.sendCommand({ name: 'ask', options: [{ name: 'question', type: 3, value: question }], ...(user ? { user } : {}) }),
+    async stop() {
+      await bot.stop();
+      await app.close();
+      await fake.stop();
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
