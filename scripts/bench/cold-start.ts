@@ -31,7 +31,7 @@ export async function measureColdStart(env: Record<string, string>): Promise<Col
   try {
     const started = performance.now();
     const child = spawn(process.execPath, ['dist/discord/main.js'], {
-      env: { ...process.env, ...env, DISCORD_TOKEN: 'bench.token.value', DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'info' },
+      env: { ...process.env, ...env, DISCORD_TOKEN: 'bench.token.value', DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'info', ASK_COOLDOWN_SECONDS: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';
