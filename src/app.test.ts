@@ -115,6 +115,32 @@ describe('app', () => {
     }
   });
 
+  it('shares one index folder between processes: one rebuild at a time, and the others switch to it', async () => {
+    const { corpusDir, indexDir, open } = await setUp('shared');
+    const builder = await open();
+    // A second app on the same folder stands in for another shard: it only serves.
+    const server = await createApp(loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, MODEL_CACHE_DIR: '.cache/models' }), { logger, trustIndex: true });
+    try {
+      const before = server.sources().buildId;
+      expect(await server.reloadIndex()).toEqual({ switched: false, buildId: before });
+      await writeFile(join(corpusDir, 'new.md'), '---\ntitle: Paris talks\n---\n\nKerry flew to Paris on Sunday to brief European allies.');
+      const running = builder.reindex();
+      // The lock file in INDEX_DIR refuses the other process while the first one builds.
+      expect(() => server.reindex()).toThrow(expect.objectContaining({ code: 'REINDEX_IN_PROGRESS', message: expect.stringContaining(`process ${process.pid}`) }));
+      await running;
+      expect(server.sources().articles.map((a) => a.title)).not.toContain('Paris talks');
+      const reload = await server.reloadIndex();
+      expect(reload).toEqual({ switched: true, buildId: builder.sources().buildId });
+      expect(reload.buildId).not.toBe(before);
+      expect((await server.ask('Where did Kerry fly on Sunday?')).passages[0]?.article.title).toBe('Paris talks');
+      // The lock is gone once the rebuild finished, so the other process may rebuild now.
+      expect((await server.reindex()).upToDate).toBe(true);
+    } finally {
+      await server.close();
+      await builder.close();
+    }
+  });
+
   it('reindexes while files are being deleted: each is indexed, reported as gone, or was gone before it was listed', async () => {
     const { corpusDir, open } = await setUp('deleting');
     const app = await open();
