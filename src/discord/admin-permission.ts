@@ -2,7 +2,7 @@
  * @module admin-permission: who may run the admin commands (/reindex, /status). Server owners can
  * grant a command to anyone in Discord's settings, so the bot checks for itself.
  */
-import { type ChatInputCommandInteraction, PermissionFlagsBits } from 'discord.js';
+import { type ChatInputCommandInteraction, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 
 /** The member's role ids, whether discord.js cached the member or only has the raw payload. */
 function roleIdsOf(interaction: ChatInputCommandInteraction): readonly string[] {
@@ -19,4 +19,13 @@ export function adminRefusal(interaction: ChatInputCommandInteraction, adminRole
     return adminRoleIds.some((id) => roles.includes(id)) ? undefined : `Only members with one of the bot admin roles (ADMIN_ROLE_IDS) may run ${command}.`;
   }
   return interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ? undefined : `Only members who can manage this server may run ${command}.`;
+}
+
+/** An admin command's definition: Discord shows it to server managers by default, in servers only. */
+export function adminCommandData(name: string, description: string): SlashCommandBuilder {
+  return new SlashCommandBuilder()
+    .setName(name)
+    .setDescription(description)
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild);
 }

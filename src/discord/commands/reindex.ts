@@ -1,8 +1,8 @@
 /** `/reindex` (server managers): rebuild the index from the corpus folder, with progress. */
-import { type ChatInputCommandInteraction, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
 import { isAppError } from '../../errors.js';
 import type { BuildProgress, BuildSummary } from '../../index/build-index.js';
-import { adminRefusal } from '../admin-permission.js';
+import { adminCommandData, adminRefusal } from '../admin-permission.js';
 import type { Command, CommandContext } from '../command.js';
 import { INDEX_CHECK_INTERVAL_MS, reloadOnEveryShard } from '../index-sync.js';
 import { MESSAGE_CONTENT_LIMIT, trimAtWord } from '../limits.js';
@@ -81,11 +81,7 @@ async function switchEveryShard(interaction: ChatInputCommandInteraction, { app,
 }
 
 export const reindex = {
-  data: new SlashCommandBuilder()
-    .setName('reindex')
-    .setDescription('Rebuild the story index after the corpus changed (server managers only)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .setContexts(InteractionContextType.Guild),
+  data: adminCommandData('reindex', 'Rebuild the story index after the corpus changed (server managers only)'),
 
   async execute(interaction, context) {
     const { app, adminRoleIds } = context;

@@ -1,7 +1,7 @@
 /** `/status` (admins): what this shard is doing: shard, guilds, index, uptime, answers, memory. */
-import { type ChatInputCommandInteraction, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
+import { type ChatInputCommandInteraction, MessageFlags, TimestampStyles, time } from 'discord.js';
 import type { Sources } from '../../app.js';
-import { adminRefusal } from '../admin-permission.js';
+import { adminCommandData, adminRefusal } from '../admin-permission.js';
 import type { BotStats, Command } from '../command.js';
 
 export interface ProcessFigures {
@@ -55,11 +55,7 @@ function shardOf(interaction: ChatInputCommandInteraction): { id: number; count:
 }
 
 export const status = {
-  data: new SlashCommandBuilder()
-    .setName('status')
-    .setDescription('Shard, index, uptime, answers and memory of the bot process you reach (server managers only)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .setContexts(InteractionContextType.Guild),
+  data: adminCommandData('status', 'Shard, index, uptime, answers and memory of the bot process you reach (server managers only)'),
 
   async execute(interaction, { app, adminRoleIds, stats }) {
     const refusal = adminRefusal(interaction, adminRoleIds);
