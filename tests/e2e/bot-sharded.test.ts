@@ -69,18 +69,21 @@ function isRunning(pid: number): boolean {
   }
 }
 
+function startManager(env: Record<string, string>): Running {
+  return startNodeProcess([join(compiled, 'discord/sharded.js')], {
+    TOTAL_SHARDS: '',
+    CORPUS_DIR: join(scratch, 'corpus'),
+    INDEX_DIR: join(scratch, 'index'),
+    MODEL_CACHE_DIR: '.cache/models',
+    LOG_LEVEL: 'info',
+    ASK_COOLDOWN_SECONDS: '0',
+    ...env,
+  });
+}
+
 describe('npm run start:sharded', () => {
   it('spawns the 2 shards Discord recommends, each identifying as its shard and answering its own server', async () => {
-    manager = startNodeProcess([join(compiled, 'discord/sharded.js')], {
-      DISCORD_TOKEN: TOKEN,
-      DISCORD_API_URL: fake.apiUrl,
-      TOTAL_SHARDS: '',
-      CORPUS_DIR: join(scratch, 'corpus'),
-      INDEX_DIR: join(scratch, 'index'),
-      MODEL_CACHE_DIR: '.cache/models',
-      LOG_LEVEL: 'info',
-      ASK_COOLDOWN_SECONDS: '0',
-    });
+    manager = startManager({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl });
     await waitForOutput(manager, 'all shards ready', 90_000);
     expect(fake.identifies.map((identify) => identify.shard).sort()).toEqual([[0, 2], [1, 2]]);
     expect(new Set(shardPids(manager.output())).size).toBe(2);
@@ -133,5 +136,32 @@ describe('npm run start:sharded', () => {
     expect(manager.output().match(/"msg":"stopped"/g)).toHaveLength(3); // each shard, then the manager
     expect(pids.filter(isRunning)).toEqual([]);
     expect(manager.output()).not.toContain(TOKEN);
+  });
+
+  it('starts TOTAL_SHARDS shards instead of the recommendation when it is set', async () => {
+    const single = await startFakeDiscord({ token: TOKEN, shards: 2, guilds: GUILD_ON_SHARD.map((id, shard) => ({ id, name: `Server ${shard}` })) });
+    const running = startManager({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: single.apiUrl, TOTAL_SHARDS: '1' });
+    try {
+      await waitForOutput(running, 'all shards ready', 60_000);
+      expect(single.identifies.map((identify) => identify.shard)).toEqual([[0, 1]]);
+      expect(running.output()).toContain('"totalShards":1,"recommended":2');
+    } finally {
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+      await single.stop();
+    }
+  });
+
+  it('refuses to start without a token (status 2) or with a wrong one (status 1), never printing it', async () => {
+    const missing = startManager({ DISCORD_TOKEN: '', DISCORD_API_URL: fake.apiUrl });
+    expect(await missing.exited).toBe(2);
+    expect(missing.output()).toContain('DISCORD_TOKEN is not set');
+    const wrong = startManager({ DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.wrong-sharded-token', DISCORD_API_URL: fake.apiUrl });
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.output()).toContain('Could not ask Discord how many shards to run: 401: Unauthorized');
+    expect(wrong.output()).not.toContain('wrong-sharded-token');
+    const badCount = startManager({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, TOTAL_SHARDS: 'two' });
+    expect(await badCount.exited).toBe(2);
+    expect(badCount.output()).toContain('TOTAL_SHARDS: must be a whole number of shards from 1 to 10000');
   });
 });
