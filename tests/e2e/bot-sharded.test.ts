@@ -12,6 +12,7 @@ import { MANAGE_GUILD, callbackOf, isCallback, isEdit, messageOf } from '../supp
 import { type FakeDiscord, guildIdForShard, startFakeDiscord } from '../support/fake-discord.js';
 import { type Running, startNodeProcess, waitForOutput } from '../support/node-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { tryLockReindex } from '../../src/index/reindex-lock.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.sharded-token-never-logged';
 const GUILD_ON_SHARD = [guildIdForShard(0, 2), guildIdForShard(1, 2)] as const;
@@ -128,12 +129,26 @@ describe('npm run start:sharded', () => {
     expect(content).toMatch(/Memory: \d+ MB resident/);
   });
 
+  it('starts a shard that died again, serving the last complete index even while a rebuild holds the lock', async () => {
+    if (!manager) throw new Error('the shards did not start');
+    const [, shardOne] = shardPids(manager.output());
+    const rebuilding = tryLockReindex(join(scratch, 'index')); // as another process's rebuild would hold it
+    try {
+      process.kill(shardOne ?? 0, 'SIGKILL');
+      await waitForOutput(manager, '"msg":"shard process exited; starting it again"', 15_000);
+      await waitForOutput(manager, '"shardId":1,"seconds"', 60_000, 2); // "shard ready", a second time
+      expect(await answerText(1, NEW_QUESTION)).toContain(NEW_TITLE);
+    } finally {
+      rebuilding.release();
+    }
+  });
+
   it('stops every shard cleanly on SIGTERM to the manager, never printing the token', async () => {
     if (!manager) throw new Error('the shards did not start');
     const pids = shardPids(manager.output());
     manager.child.kill('SIGTERM');
     expect(await manager.exited).toBe(0);
-    expect(manager.output().match(/"msg":"stopped"/g)).toHaveLength(3); // each shard, then the manager
+    expect(manager.output().match(/"msg":"stopped"/g)).toHaveLength(3); // each running shard, then the manager
     expect(pids.filter(isRunning)).toEqual([]);
     expect(manager.output()).not.toContain(TOKEN);
   });
