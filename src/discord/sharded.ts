@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', (signal) => void shutdown(signal));
   process.on('SIGTERM', (signal) => void shutdown(signal));
 
-  logger.info({ totalShards, recommended: advice.shards }, 'starting shards');
+  logger.info({ totalShards, recommended: advice.shards, seconds: seconds() }, 'starting shards');
   try {
     await manager.spawn({ amount: totalShards, delay: advice.maxConcurrency >= totalShards ? 0 : IDENTIFY_INTERVAL_MS, timeout: SHARD_READY_TIMEOUT_MS });
   } catch (error) {
