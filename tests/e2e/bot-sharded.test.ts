@@ -108,7 +108,7 @@ describe('npm run start:sharded', () => {
     expect(callbackOf(await second.waitForReply(isCallback, 15_000))).toMatchObject({ type: 4, data: { content: expect.stringContaining('A reindex is already running') } });
 
     const summary = await first.waitForReply((r) => isEdit(r) && (messageOf(r).content ?? '').startsWith('Reindex finished'), 60_000);
-    expect(messageOf(summary).content).toContain('All 2 shards now answer from the new index.');
+    expect(messageOf(summary).content).toContain('All 2 shards now answer from this index.');
     expect(manager.output().match(/"msg":"index built"/g)).toHaveLength(2); // the first build before spawning, then this one
     expect(manager.output()).toMatch(/"shard":1,[^\n]*"msg":"switched to the index another process built"/);
 

@@ -72,7 +72,7 @@ async function switchEveryShard(interaction: ChatInputCommandInteraction, { app,
     const { buildId } = app.sources();
     const behind = switches.filter((shard) => shard.buildId !== buildId).map((shard) => shard.shard);
     logger.info({ buildId, shards: switches }, 'shards told to switch to the new index');
-    if (behind.length === 0) return `All ${switches.length} shards now answer from the new index.`;
+    if (behind.length === 0) return `All ${switches.length} shards now answer from this index.`;
     return `Shards ${behind.join(', ')} still serve another index; ${retry}.`;
   } catch (error) {
     logger.warn({ err: error }, 'could not reach every shard after the reindex');
