@@ -10,7 +10,13 @@ import { REINDEX_LOCK_FILE, lockReindex, tryLockReindex } from './reindex-lock.j
 function liveProcess() {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  return { pid: child.pid ?? 0, stop: async () => (child.kill('SIGKILL'), await exited) };
+  return {
+    pid: child.pid ?? 0,
+    async stop(): Promise<void> {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
 
 describe('reindex lock', () => {
