@@ -133,7 +133,7 @@ async function answerLatency(index: StoryIndex, model: Embedder, questions: stri
     const result = await searchStory(index, model, question);
     const searched = performance.now();
     if (result.answered) answerMessage(result, 0, 'id');
-    else declinedMessage(result, { articles: index.articles, builtAt: index.manifest.builtAt, passageCount: index.passages.length });
+    else declinedMessage(result, { articles: index.articles });
     const done = performance.now();
     const { embedMs, lexicalMs, vectorMs, fusionMs } = result.timings;
     samples.push({ total: done - started, embed: embedMs, lexical: lexicalMs, vector: vectorMs, fusion: fusionMs, render: done - searched });

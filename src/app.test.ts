@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { type App, createApp } from './app.js';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
+import { tryLockReindex } from './index/reindex-lock.js';
 import { isAppError } from './errors.js';
 import { type Logger, createLogger } from './logger.js';
 import { captureLogs } from '../tests/support/log-capture.js';
@@ -18,12 +19,12 @@ describe('app', () => {
   });
   afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-  async function setUp(name: string): Promise<{ corpusDir: string; indexDir: string; open: (log?: Logger) => Promise<App> }> {
+  async function setUp(name: string): Promise<{ corpusDir: string; indexDir: string; config: Config; open: (log?: Logger) => Promise<App> }> {
     const corpusDir = join(scratch, name, 'corpus');
     const indexDir = join(scratch, name, 'index');
     await cp('corpus', corpusDir, { recursive: true });
     const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, MODEL_CACHE_DIR: '.cache/models' });
-    return { corpusDir, indexDir, open: (log = logger) => createApp(config, { logger: log }) };
+    return { corpusDir, indexDir, config, open: (log = logger) => createApp(config, { logger: log }) };
   }
 
   const builtAt = async (indexDir: string): Promise<string> => {
@@ -112,6 +113,56 @@ describe('app', () => {
       expect((await app.ask('Where did Kerry fly on Sunday?')).passages[0]?.passage.text).toContain('Paris');
     } finally {
       await app.close();
+    }
+  });
+
+  it('shares one index folder between processes: one rebuild at a time, and the others switch to it', async () => {
+    const { corpusDir, config, open } = await setUp('shared');
+    const builder = await open();
+    // A second app on the same folder stands in for another shard: it only serves.
+    const server = await createApp(config, { logger, trustIndex: true });
+    try {
+      const before = server.sources().buildId;
+      expect(await server.reloadIndex()).toEqual({ switched: false, buildId: before });
+      await writeFile(join(corpusDir, 'new.md'), '---\ntitle: Paris talks\n---\n\nKerry flew to Paris on Sunday to brief European allies.');
+      const running = builder.reindex();
+      // The lock file in INDEX_DIR refuses the other process while the first one builds.
+      expect(() => server.reindex()).toThrow(expect.objectContaining({ code: 'REINDEX_IN_PROGRESS', message: expect.stringContaining(`process ${process.pid}`) }));
+      await running;
+      expect(server.sources().articles.map((a) => a.title)).not.toContain('Paris talks');
+      const reload = await server.reloadIndex();
+      expect(reload).toEqual({ switched: true, buildId: builder.sources().buildId });
+      expect(reload.buildId).not.toBe(before);
+      expect((await server.ask('Where did Kerry fly on Sunday?')).passages[0]?.article.title).toBe('Paris talks');
+      // The lock is gone once the rebuild finished, so the other process may rebuild now.
+      expect((await server.reindex()).upToDate).toBe(true);
+    } finally {
+      await server.close();
+      await builder.close();
+    }
+  });
+
+  it('starts during another process\'s rebuild: a serving process takes the last complete index at once, one that must build waits', async () => {
+    const { corpusDir, indexDir, config, open } = await setUp('mid-rebuild');
+    await (await open()).close();
+    const live = (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim();
+    await writeFile(join(corpusDir, 'new.md'), '---\ntitle: Paris talks\n---\n\nKerry flew to Paris on Sunday to brief European allies.');
+    const otherRebuild = tryLockReindex(indexDir); // held as another process's rebuild would hold it
+    try {
+      const serving = await createApp(config, { logger, trustIndex: true });
+      expect(serving.sources().buildId).toBe(live);
+      await serving.close();
+
+      let opened = false;
+      const building = open().then((app) => ((opened = true), app));
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(opened).toBe(false); // it needs a build (the corpus changed), so it waits rather than racing
+      otherRebuild.release();
+      const app = await building;
+      expect(app.sources().articles.map((a) => a.title)).toContain('Paris talks');
+      await app.close();
+    } finally {
+      otherRebuild.release();
     }
   });
 

@@ -9,7 +9,8 @@ import type { Embedder } from './embeddings/embedder.js';
 import { createTransformersEmbedder } from './embeddings/transformers-embedder.js';
 import { AppError, ErrorCodes, isAppError } from './errors.js';
 import { type BuildProgress, type BuildSummary, buildIndex } from './index/build-index.js';
-import { closeIndex, loadIndex } from './index/index-store.js';
+import { closeIndex, liveBuildId, loadIndex } from './index/index-store.js';
+import { lockReindex, tryLockReindex } from './index/reindex-lock.js';
 import { manifestMismatch } from './index/manifest.js';
 import type { IndexedArticle, StoryIndex } from './index/story-index.js';
 import { fingerprintCorpus } from './corpus/fingerprint.js';
@@ -32,12 +33,28 @@ export interface Sources {
   articles: IndexedArticle[];
   builtAt: string;
   passageCount: number;
+  /** The embedding model the index was built with. */
+  model: string;
+  /** The build folder being served. */
+  buildId: string;
+}
+
+/** The outcome of looking for a newer saved index (one another process built). */
+export interface IndexReload {
+  switched: boolean;
+  /** The build served from now on. */
+  buildId: string;
 }
 
 export interface App {
   ask(question: string, options?: SearchOptions): Promise<SearchResult>;
-  /** Rebuilds from the corpus folder and swaps the new index in; fails with REINDEX_IN_PROGRESS if one is running. */
+  /**
+   * Rebuilds from the corpus folder and swaps the new index in; fails with REINDEX_IN_PROGRESS if a
+   * rebuild is running here or in another process sharing the index folder.
+   */
   reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary>;
+  /** Switches to the saved live index when another process rebuilt it; a no-op when already serving it. */
+  reloadIndex(): Promise<IndexReload>;
   readonly reindexing: boolean;
   /** The build done while opening (index missing, stale or damaged), if there was one. */
   readonly openingBuild: BuildSummary | undefined;
@@ -85,6 +102,7 @@ async function rebuild(
 
 class StoryApp implements App {
   private building: Promise<BuildSummary> | undefined;
+  private reloading: Promise<IndexReload> | undefined;
   private readonly searching = limitConcurrency(CONCURRENT_SEARCHES);
 
   constructor(
@@ -109,22 +127,29 @@ class StoryApp implements App {
     });
   }
 
+  /** Makes `index` live in one assignment; the one it replaces stays readable for searches already on it. */
+  private swapIn(index: StoryIndex): void {
+    if (index === this.index) return;
+    const replaced = this.index;
+    this.index = index;
+    // Searches that started on the old index may still read its sentence vectors for a moment.
+    setTimeout(() => closeIndex(replaced), RETIRED_INDEX_GRACE_MS).unref();
+  }
+
   reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary> {
     if (this.building) throw new AppError(ErrorCodes.REINDEX_IN_PROGRESS, 'A reindex is already running.');
+    // Taken synchronously, so a second request in this process or any other is refused, not raced.
+    const lock = tryLockReindex(this.config.indexDir);
     const run = async (): Promise<BuildSummary> => {
       try {
         const { index, summary } = await rebuild(this.config, this.embedder, this.logger, this.index, onProgress);
-        if (index !== this.index) {
-          const replaced = this.index;
-          this.index = index;
-          // Searches that started on the old index may still read its sentence vectors for a moment.
-          setTimeout(() => closeIndex(replaced), RETIRED_INDEX_GRACE_MS).unref();
-        }
+        this.swapIn(index);
         return summary;
       } catch (error) {
         this.logger.error({ err: error }, 'reindex failed; the previous index keeps serving');
         throw error;
       } finally {
+        lock.release();
         this.building = undefined;
       }
     };
@@ -132,21 +157,60 @@ class StoryApp implements App {
     return this.building;
   }
 
+  reloadIndex(): Promise<IndexReload> {
+    this.reloading ??= this.switchToLiveBuild().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  private async switchToLiveBuild(): Promise<IndexReload> {
+    const serving = this.index;
+    const live = await liveBuildId(this.config.indexDir);
+    // A rebuild running here swaps its own result in when it finishes.
+    if (live === undefined || live === serving.buildId || this.building) return { switched: false, buildId: serving.buildId };
+    const index = await loadIndex(this.config.indexDir);
+    if (this.index !== serving || this.building) {
+      // This process swapped or started rebuilding meanwhile; its index wins.
+      closeIndex(index);
+      return { switched: false, buildId: this.index.buildId };
+    }
+    this.swapIn(index);
+    this.logger.info({ from: serving.buildId, to: index.buildId, passages: index.manifest.passageCount }, 'switched to the index another process built');
+    return { switched: true, buildId: index.buildId };
+  }
+
   sources(): Sources {
-    const { articles, manifest } = this.index;
-    return { articles, builtAt: manifest.builtAt, passageCount: manifest.passageCount };
+    const { articles, manifest, buildId } = this.index;
+    return { articles, builtAt: manifest.builtAt, passageCount: manifest.passageCount, model: manifest.embedding.modelId, buildId };
   }
 
   async close(): Promise<void> {
-    await this.building?.catch(() => undefined);
+    await Promise.allSettled([this.building, this.reloading]);
     closeIndex(this.index);
     await this.embedder.dispose();
+  }
+}
+
+/** The saved index, and whether it can serve as is; a stale or outdated one is kept to reuse its vectors. */
+async function openSavedIndex(config: Config, logger: Logger, trustIndex: boolean): Promise<{ index?: StoryIndex; usable: boolean }> {
+  try {
+    const index = await loadIndex(config.indexDir);
+    const reason = trustIndex ? undefined : await staleness(index, config);
+    if (reason === undefined) return { index, usable: true };
+    logger.info({ reason }, 'the index is out of date; rebuilding');
+    return { index, usable: false };
+  } catch (error) {
+    if (isAppError(error, ErrorCodes.INDEX_CORRUPT)) logger.warn({ err: error }, 'the saved index is damaged; rebuilding');
+    else if (isAppError(error, ErrorCodes.INDEX_OUTDATED)) logger.info({ reason: error.message }, 'the index was written by another version; rebuilding');
+    else if (isAppError(error, ErrorCodes.INDEX_MISSING)) logger.info({ indexDir: config.indexDir }, 'no index yet; building it');
+    else throw error;
+    return { usable: false };
   }
 }
 
 /** Loads the model and the saved index; builds the index first when it is missing, stale or damaged. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
+  const trustIndex = options.trustIndex ?? false;
   const embedder = await createTransformersEmbedder({
     model: config.model,
     cacheDir: config.modelCacheDir,
@@ -154,32 +218,40 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     batchSize: config.embedBatchSize,
     onModelBuild: () => logger.info({ cacheDir: config.modelCacheDir }, 'building the embedded model (once)'),
   });
-  const outside: OutsideKnowledge = { offTopic: await embedOffTopic(embedder), englishWords: await loadEnglishWords() };
-  let previous: StoryIndex | undefined;
   try {
-    previous = await loadIndex(config.indexDir);
-    const reason = options.trustIndex ? undefined : await staleness(previous, config);
-    if (reason === undefined) return new StoryApp(config, embedder, logger, previous, outside);
-    logger.info({ reason }, 'the index is out of date; rebuilding');
-  } catch (error) {
-    if (isAppError(error, ErrorCodes.INDEX_CORRUPT)) logger.warn({ err: error }, 'the saved index is damaged; rebuilding');
-    else if (isAppError(error, ErrorCodes.INDEX_OUTDATED)) logger.info({ reason: error.message }, 'the index was written by another version; rebuilding');
-    else if (isAppError(error, ErrorCodes.INDEX_MISSING)) logger.info({ indexDir: config.indexDir }, 'no index yet; building it');
-    else {
-      await embedder.dispose();
-      throw error;
+    const outside: OutsideKnowledge = { offTopic: await embedOffTopic(embedder), englishWords: await loadEnglishWords() };
+    let saved = await openSavedIndex(config, logger, trustIndex);
+    if (saved.usable && saved.index) return new StoryApp(config, embedder, logger, saved.index, outside);
+    let waited = false;
+    const lock = await lockReindex(config.indexDir, {
+      onWait: () => {
+        waited = true;
+        logger.info({ indexDir: config.indexDir }, 'another process is rebuilding the index; waiting for it');
+      },
+    });
+    try {
+      if (waited) {
+        // That process may have built just what this one needs.
+        const again = await openSavedIndex(config, logger, trustIndex);
+        if (again.index && saved.index) closeIndex(saved.index);
+        if (again.usable && again.index) return new StoryApp(config, embedder, logger, again.index, outside);
+        if (again.index) saved = again;
+      }
+      const previous = saved.index;
+      try {
+        const { index, summary } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);
+        if (previous && previous !== index) closeIndex(previous);
+        return new StoryApp(config, embedder, logger, index, outside, summary);
+      } catch (error) {
+        if (!previous) throw error;
+        // A stale index answers better than none: serve it, and say why it was not refreshed.
+        logger.error({ err: error }, 'could not refresh the index; serving the previous one');
+        return new StoryApp(config, embedder, logger, previous, outside);
+      }
+    } finally {
+      lock.release();
     }
-  }
-  try {
-    const { index, summary } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);
-    if (previous && previous !== index) closeIndex(previous);
-    return new StoryApp(config, embedder, logger, index, outside, summary);
   } catch (error) {
-    if (previous) {
-      // A stale index answers better than none: serve it, and say why it was not refreshed.
-      logger.error({ err: error }, 'could not refresh the index; serving the previous one');
-      return new StoryApp(config, embedder, logger, previous, outside);
-    }
     await embedder.dispose();
     throw error;
   }

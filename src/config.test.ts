@@ -33,6 +33,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ASK_COOLDOWN_SECONDS: '-1' })).toThrow(/ASK_COOLDOWN_SECONDS/);
   });
 
+  it('takes TOTAL_SHARDS as a positive whole number, unset meaning Discord\'s recommendation', () => {
+    expect(loadConfig({}).discord.totalShards).toBeUndefined();
+    expect(loadConfig({ TOTAL_SHARDS: ' ' }).discord.totalShards).toBeUndefined();
+    expect(loadConfig({ TOTAL_SHARDS: '4' }).discord.totalShards).toBe(4);
+    for (const bad of ['0', '-2', '1.5', 'two']) expect(() => loadConfig({ TOTAL_SHARDS: bad }), bad).toThrow(/TOTAL_SHARDS: must be a whole number of shards from 1/);
+  });
+
   it('rejects invalid values with one message naming each setting', () => {
     const failure = (() => {
       try {

@@ -17,6 +17,8 @@ function integerSetting(fallback: number, min: number, max: number) {
   return optionalText.transform((value) => value ?? String(fallback)).pipe(z.coerce.number<string>().int().min(min).max(max));
 }
 
+const SHARD_COUNT_RULE = 'must be a whole number of shards from 1 to 10000';
+
 /** Comma-separated Discord ids (roles, users…); blank means none. */
 const idList = optionalText.transform((value, context) => {
   const ids = (value ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
@@ -42,6 +44,10 @@ const settingsSchema = z.object({
   DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be an application id (17-20 digits)').optional()),
   ADMIN_ROLE_IDS: idList,
   ASK_COOLDOWN_SECONDS: integerSetting(5, 0, 3600),
+  // Discord caps a bot at a few thousand shards per 1,000 servers each; this bound only catches typos.
+  TOTAL_SHARDS: optionalText
+    .transform((value) => (value === undefined ? undefined : Number(value)))
+    .pipe(z.number({ error: SHARD_COUNT_RULE }).int(SHARD_COUNT_RULE).min(1, SHARD_COUNT_RULE).max(10_000, SHARD_COUNT_RULE).optional()),
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -69,6 +75,8 @@ export interface DiscordSettings {
   adminRoleIds: readonly string[];
   /** Seconds a member waits between two /ask; 0 turns the cooldown off. */
   askCooldownSeconds: number;
+  /** Shards `npm run start:sharded` spawns; undefined = Discord's recommendation (/gateway/bot). */
+  totalShards: number | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -95,6 +103,7 @@ export function loadConfig(environment: Environment): Config {
       applicationId: settings.DISCORD_APPLICATION_ID,
       adminRoleIds: settings.ADMIN_ROLE_IDS,
       askCooldownSeconds: settings.ASK_COOLDOWN_SECONDS,
+      totalShards: settings.TOTAL_SHARDS,
     },
   };
 }

@@ -1,7 +1,7 @@
 /** @module exit-status: error codes → process exit statuses, so scripts can tell failures apart. */
 import { type ErrorCode, isAppError } from '../errors.js';
 
-const STATUS: Readonly<Record<ErrorCode, number>> = {
+export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   CONFIG_INVALID: 2,
   QUESTION_INVALID: 2,
   CORPUS_EMPTY: 3,
@@ -16,5 +16,5 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
 
 /** 1 for anything unexpected. */
 export function exitStatusOf(error: unknown): number {
-  return isAppError(error) ? STATUS[error.code] : 1;
+  return isAppError(error) ? EXIT_STATUS[error.code] : 1;
 }

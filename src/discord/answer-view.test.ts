@@ -89,7 +89,7 @@ describe('answerMessage', () => {
 
 describe('declinedMessage', () => {
   it('says honestly that the story does not cover it, and what it does cover', () => {
-    const declined = declinedMessage(result([], 'Who wrote Hamlet?'), { articles: [article], builtAt: '2026-01-01T00:00:00Z', passageCount: 13 });
+    const declined = declinedMessage(result([], 'Who wrote Hamlet?'), { articles: [article] });
     expect(declined.embeds[0]?.description).toContain("The story doesn't cover that");
     expect(declined.embeds[0]?.description).toContain('• A deal on Syria’s chemical weapons is far from done.');
     expect(declined.components).toEqual([]);

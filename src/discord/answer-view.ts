@@ -105,7 +105,7 @@ export function answerMessage(result: SearchResult, offset: number, moreId: stri
 }
 
 /** The honest "not in the story" reply, with a hint of what the story does cover. */
-export function declinedMessage(result: SearchResult, sources: Sources): AnswerMessage {
+export function declinedMessage(result: SearchResult, sources: Pick<Sources, 'articles'>): AnswerMessage {
   const titles = sources.articles.slice(0, HINT_ARTICLES).map((article) => `• ${trimAtWord(escape(article.title), 200)}`);
   const more = sources.articles.length > HINT_ARTICLES ? `\n…and ${sources.articles.length - HINT_ARTICLES} more (see /sources).` : '';
   return {

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import type { Command } from './command.js';
 import { commands as allCommands } from './commands/index.js';
 import { Cooldown } from './cooldown.js';
+import { exposeIndexReload, watchLiveIndex } from './index-sync.js';
 import { interactionHandler } from './interactions.js';
 import { ResultCache } from './result-cache.js';
 
@@ -57,7 +58,11 @@ export async function startBot({ settings, app, logger, commands = allCommands, 
     results: new ResultCache(),
     askCooldown: new Cooldown({ seconds: settings.askCooldownSeconds }),
     adminRoleIds: settings.adminRoleIds,
+    stats: { answersServed: 0 },
   });
+  exposeIndexReload(client, app);
+  const logSwitchFailure = (error: unknown): void => logger.warn({ err: error }, 'could not switch to the index another process built; still serving the previous one');
+  const stopWatchingIndex = watchLiveIndex(app, logSwitchFailure);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
@@ -83,12 +88,15 @@ export async function startBot({ settings, app, logger, commands = allCommands, 
   try {
     await client.login(settings.token);
   } catch (error) {
+    stopWatchingIndex();
     await client.destroy();
     // discord.js's errors name the problem, never the token; keep only the message.
     throw new Error(`Could not log in to Discord: ${error instanceof Error ? error.message : String(error)}`);
   }
   const readyClient = await ready;
   logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'bot ready');
+  // A rebuild may have finished while this process was starting, before it could be told.
+  await app.reloadIndex().catch(logSwitchFailure);
 
   return {
     client: readyClient,
@@ -97,6 +105,7 @@ export async function startBot({ settings, app, logger, commands = allCommands, 
     },
     async stop() {
       stopping = true;
+      stopWatchingIndex();
       await Promise.allSettled([...inFlight]);
       await client.destroy();
     },

@@ -56,7 +56,7 @@ function corrupt(indexDir: string, detail: string, cause?: unknown): AppError {
 }
 
 /** The id of the live build, or undefined when there is none. */
-async function currentBuild(indexDir: string): Promise<string | undefined> {
+export async function liveBuildId(indexDir: string): Promise<string | undefined> {
   try {
     return (await readFile(join(indexDir, CURRENT), 'utf8')).trim() || undefined;
   } catch (error) {
@@ -68,7 +68,7 @@ async function currentBuild(indexDir: string): Promise<string | undefined> {
 /** Loads the live build after checking every file against the manifest. */
 export async function loadIndex(indexDir: string): Promise<StoryIndex> {
   // CURRENT is read once: every file below comes from that one build, even if a swap happens meanwhile.
-  const build = await currentBuild(indexDir);
+  const build = await liveBuildId(indexDir);
   if (build === undefined) throw new AppError(ErrorCodes.INDEX_MISSING, `No index has been built in ${indexDir} yet.`);
   const dir = join(indexDir, BUILDS, build);
   let manifest: Manifest;
@@ -109,6 +109,7 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
     if (vectors.size !== passages.length) throw new Error('the vector index does not match the passages');
     const terms = JSON.parse(text(FILES.terms)) as TermsFile;
     return {
+      buildId: build,
       manifest,
       articles: passages.articles,
       passages,
@@ -140,7 +141,7 @@ export function closeIndex(index: StoryIndex): void {
 }
 
 /** A freshly built index, before it is saved: passages in memory, vector records as the encoded file contents. */
-export interface IndexContent extends Omit<StoryIndex, 'manifest' | 'passages' | 'passageVectors' | 'sentenceVectors'> {
+export interface IndexContent extends Omit<StoryIndex, 'buildId' | 'manifest' | 'passages' | 'passageVectors' | 'sentenceVectors'> {
   passages: Passage[];
   passageVectors: Uint8Array;
   sentenceVectors: Uint8Array;
@@ -183,7 +184,7 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
     await removeOtherBuilds(buildsDir, id);
     const { passages: _inMemory, passageVectors: _passageRecords, sentenceVectors: _sentenceRecords, ...rest } = index;
     const passages = PassageFile.open(join(buildDir, FILES.passages));
-    return { ...rest, manifest: complete, passages, ...openVectorRecords(buildDir, passages, dimensions) };
+    return { ...rest, buildId: id, manifest: complete, passages, ...openVectorRecords(buildDir, passages, dimensions) };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

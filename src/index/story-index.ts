@@ -13,6 +13,8 @@ export interface IndexedArticle extends Omit<Article, 'paragraphs'> {
 }
 
 export interface StoryIndex {
+  /** The build folder this index was loaded from (what `CURRENT` names while it is live). */
+  buildId: string;
   manifest: Manifest;
   articles: IndexedArticle[];
   /** A passage's position (label) is the same in the vector and lexical indexes. */

@@ -1,40 +1,20 @@
 /** `npm start` as a process: settings checked at start, clean shutdown on SIGTERM, no token in any output. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
+import { type Running, startNodeProcess, waitForOutput } from '../support/node-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.secret-token-for-tests';
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
 
 let scratch: string;
 let fake: FakeDiscord;
 
 function startProcess(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/discord/main.ts'], {
-    env: { ...process.env, CORPUS_DIR: join(scratch, 'corpus'), INDEX_DIR: join(scratch, 'index'), MODEL_CACHE_DIR: '.cache/models', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return startNodeProcess(['--import', 'tsx', 'src/discord/main.ts'], {
+    CORPUS_DIR: join(scratch, 'corpus'), INDEX_DIR: join(scratch, 'index'), MODEL_CACHE_DIR: '.cache/models', LOG_LEVEL: 'info', ...env,
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForOutput(running: Running, text: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!running.output().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for "${text}" in:\n${running.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 beforeAll(async () => {

@@ -128,13 +128,13 @@ describe('/reindex', () => {
 });
 
 describe('deploy-commands', () => {
-  it('registers the three commands in a guild, with their options, limits and permissions', async () => {
+  it('registers the four commands in a guild, with their options, limits and permissions', async () => {
     const guildId = fake.guilds[0]?.id ?? '';
     const { scope, registered } = await deployCommands({ token: 'test-token', apiUrl: fake.apiUrl, guildId, applicationId: undefined });
     expect(scope).toBe('guild');
-    expect(registered.map((c) => c.name)).toEqual(['ask', 'reindex', 'sources']);
+    expect(registered.map((c) => c.name)).toEqual(['ask', 'reindex', 'sources', 'status']);
     const put = await fake.waitForRequest((r) => r.method === 'PUT' && r.path === `/applications/${fake.applicationId}/guilds/${guildId}/commands`);
-    const [askCommand, reindexCommand, sourcesCommand] = put.body as Record<string, unknown>[];
+    const [askCommand, reindexCommand, sourcesCommand, statusCommand] = put.body as Record<string, unknown>[];
     expect(askCommand?.options).toEqual([
       expect.objectContaining({ name: 'question', type: 3, required: true, max_length: 300 }),
       expect.objectContaining({ name: 'private', type: 5, required: false }),
@@ -142,6 +142,7 @@ describe('deploy-commands', () => {
     expect(askCommand?.default_member_permissions).toBeUndefined();
     expect(reindexCommand?.default_member_permissions).toBe(MANAGE_GUILD);
     expect(sourcesCommand?.name).toBe('sources');
+    expect(statusCommand?.default_member_permissions).toBe(MANAGE_GUILD);
   });
 
   it('registers globally without a guild', async () => {

@@ -45,7 +45,7 @@ export interface LoadFigures {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const spread = (values: number[]): { p50: number; p99: number; max: number } => ({ p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values) });
 
-export async function runAskLoad(harness: Harness, { count, perSecond }: LoadOptions): Promise<LoadFigures> {
+export async function runAskLoad(harness: Pick<Harness, 'ask' | 'fake'>, { count, perSecond }: LoadOptions): Promise<LoadFigures> {
   const sent: { interaction: Interaction; at: number }[] = [];
   const started = Date.now();
   for (let k = 0; k < count; k += 1) {

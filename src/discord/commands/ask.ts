@@ -16,7 +16,7 @@ export const ask = {
     )
     .addBooleanOption((option) => option.setName('private').setDescription('Show the answer only to you')),
 
-  async execute(interaction, { app, results, askCooldown }) {
+  async execute(interaction, { app, results, askCooldown, stats }) {
     const question = interaction.options.getString('question', true);
     // Nothing to search: thrown before deferring, so the refusal is private (see interactions.ts) and costs no turn.
     searchableQuestion(question);
@@ -36,5 +36,6 @@ export const ask = {
     if (result.answered) results.set(interaction.id, result);
     const message = result.answered ? answerMessage(result, 0, interaction.id) : declinedMessage(result, app.sources());
     await interaction.editReply({ ...message, allowedMentions: { parse: [] } });
+    stats.answersServed += 1;
   },
 } satisfies Command;

@@ -3,5 +3,6 @@ import type { Command } from '../command.js';
 import { ask } from './ask.js';
 import { reindex } from './reindex.js';
 import { sources } from './sources.js';
+import { status } from './status.js';
 
-export const commands: readonly Command[] = [ask, reindex, sources];
+export const commands: readonly Command[] = [ask, reindex, sources, status];

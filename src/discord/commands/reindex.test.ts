@@ -11,6 +11,11 @@ describe('summaryText', () => {
     expect(text).toBe('Reindex finished; new questions use the new index.\nArticles: 3 · passages: 40 (2 new, 38 reused) · 1.3 s\nSkipped `a\'b.txt`: empty');
   });
 
+  it('puts what the shards did right under the outcome', () => {
+    const text = summaryText(summary([]), 'All 2 shards now answer from this index.');
+    expect(text.split('\n').slice(0, 2)).toEqual(['Reindex finished; new questions use the new index.', 'All 2 shards now answer from this index.']);
+  });
+
   it('fits in one Discord message however many files were skipped, saying how many it left out', () => {
     const skipped = Array.from({ length: 500 }, (_, k) => ({ file: `broken-${k}.txt`, reason: 'not valid UTF-8 text (save it as UTF-8)' }));
     const text = summaryText(summary(skipped));

@@ -1,8 +1,10 @@
 /** `/reindex` (server managers): rebuild the index from the corpus folder, with progress. */
-import { type ChatInputCommandInteraction, InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
 import { isAppError } from '../../errors.js';
 import type { BuildProgress, BuildSummary } from '../../index/build-index.js';
-import type { Command } from '../command.js';
+import { adminCommandData, adminRefusal } from '../admin-permission.js';
+import type { Command, CommandContext } from '../command.js';
+import { INDEX_CHECK_INTERVAL_MS, reloadOnEveryShard } from '../index-sync.js';
 import { MESSAGE_CONTENT_LIMIT, trimAtWord } from '../limits.js';
 
 /** Discord allows 5 edits per 5 seconds per message; one a second leaves room for the summary. */
@@ -22,9 +24,10 @@ function progressText(progress: BuildProgress): string {
 }
 
 /** The outcome, every skipped file named with its reason as far as one message holds them (the log has them all). */
-export function summaryText(summary: BuildSummary): string {
+export function summaryText(summary: BuildSummary, shardNote?: string): string {
   const lines = [
     summary.upToDate ? 'The index was already up to date: nothing changed in the corpus.' : 'Reindex finished; new questions use the new index.',
+    ...(shardNote === undefined ? [] : [shardNote]),
     `Articles: ${summary.articles} · passages: ${summary.passages} (${summary.embedded} new, ${summary.reused} reused) · ${summary.seconds.toFixed(1)} s`,
   ];
   let length = lines.join('\n').length;
@@ -60,34 +63,29 @@ function progressReporter(interaction: ChatInputCommandInteraction, replied: Pro
   };
 }
 
-/** The member's role ids, whether discord.js cached the member or only has the raw payload. */
-function roleIdsOf(interaction: ChatInputCommandInteraction): readonly string[] {
-  const roles = interaction.member?.roles;
-  if (roles === undefined) return [];
-  return Array.isArray(roles) ? roles : [...roles.cache.keys()];
-}
-
-/**
- * Why this member may not reindex, or undefined when they may. Server owners can grant the command
- * to anyone in Discord's settings, so the bot checks for itself.
- */
-function permissionRefusal(interaction: ChatInputCommandInteraction, adminRoleIds: readonly string[]): string | undefined {
-  if (adminRoleIds.length > 0) {
-    const roles = roleIdsOf(interaction);
-    return adminRoleIds.some((id) => roles.includes(id)) ? undefined : 'Only members with one of the bot admin roles (ADMIN_ROLE_IDS) may run /reindex.';
+/** Has every shard switch to the index just built: a line for the summary, or undefined when the bot runs unsharded. */
+async function switchEveryShard(interaction: ChatInputCommandInteraction, { app, logger }: CommandContext): Promise<string | undefined> {
+  const retry = `they switch by themselves within ${INDEX_CHECK_INTERVAL_MS / 1000} s`;
+  try {
+    const switches = await reloadOnEveryShard(interaction.client);
+    if (switches === undefined) return undefined;
+    const { buildId } = app.sources();
+    const behind = switches.filter((shard) => shard.buildId !== buildId).map((shard) => shard.shard);
+    logger.info({ buildId, shards: switches }, 'shards told to switch to the new index');
+    if (behind.length === 0) return `All ${switches.length} shards now answer from this index.`;
+    return `Shards ${behind.join(', ')} still serve another index; ${retry}.`;
+  } catch (error) {
+    logger.warn({ err: error }, 'could not reach every shard after the reindex');
+    return `Not every shard confirmed the switch (${error instanceof Error ? error.message : String(error)}); ${retry}.`;
   }
-  return interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ? undefined : 'Only members who can manage this server may run /reindex.';
 }
 
 export const reindex = {
-  data: new SlashCommandBuilder()
-    .setName('reindex')
-    .setDescription('Rebuild the story index after the corpus changed (server managers only)')
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .setContexts(InteractionContextType.Guild),
+  data: adminCommandData('reindex', 'Rebuild the story index after the corpus changed (server managers only)'),
 
-  async execute(interaction, { app, adminRoleIds }) {
-    const refusal = permissionRefusal(interaction, adminRoleIds);
+  async execute(interaction, context) {
+    const { app, adminRoleIds } = context;
+    const refusal = adminRefusal(interaction, adminRoleIds);
     if (refusal !== undefined) {
       await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
       return;
@@ -107,8 +105,9 @@ export const reindex = {
     markReplied();
     try {
       const summary = await running;
+      const shardNote = await switchEveryShard(interaction, context);
       await progress.settled();
-      await interaction.editReply({ content: summaryText(summary), allowedMentions: { parse: [] } });
+      await interaction.editReply({ content: summaryText(summary, shardNote), allowedMentions: { parse: [] } });
     } catch (error) {
       await progress.settled();
       const reason = isAppError(error) ? error.message : 'an unexpected error (see the bot logs)';

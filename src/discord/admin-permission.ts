@@ -1,0 +1,31 @@
+/**
+ * @module admin-permission: who may run the admin commands (/reindex, /status). Server owners can
+ * grant a command to anyone in Discord's settings, so the bot checks for itself.
+ */
+import { type ChatInputCommandInteraction, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+
+/** The member's role ids, whether discord.js cached the member or only has the raw payload. */
+function roleIdsOf(interaction: ChatInputCommandInteraction): readonly string[] {
+  const roles = interaction.member?.roles;
+  if (roles === undefined) return [];
+  return Array.isArray(roles) ? roles : [...roles.cache.keys()];
+}
+
+/** Why this member may not run the admin command, or undefined when they may. */
+export function adminRefusal(interaction: ChatInputCommandInteraction, adminRoleIds: readonly string[]): string | undefined {
+  const command = `/${interaction.commandName}`;
+  if (adminRoleIds.length > 0) {
+    const roles = roleIdsOf(interaction);
+    return adminRoleIds.some((id) => roles.includes(id)) ? undefined : `Only members with one of the bot admin roles (ADMIN_ROLE_IDS) may run ${command}.`;
+  }
+  return interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ? undefined : `Only members who can manage this server may run ${command}.`;
+}
+
+/** An admin command's definition: Discord shows it to server managers by default, in servers only. */
+export function adminCommandData(name: string, description: string): SlashCommandBuilder {
+  return new SlashCommandBuilder()
+    .setName(name)
+    .setDescription(description)
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild);
+}

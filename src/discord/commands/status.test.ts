@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { formatUptime, statusText } from './status.js';
+
+describe('formatUptime', () => {
+  it('shows the two largest units', () => {
+    expect(formatUptime(0.4)).toBe('0 s');
+    expect(formatUptime(42)).toBe('42 s');
+    expect(formatUptime(250)).toBe('4 min 10 s');
+    expect(formatUptime(7_500)).toBe('2 h 5 min');
+    expect(formatUptime(3 * 86_400 + 4 * 3_600 + 59)).toBe('3 d 4 h');
+    expect(formatUptime(86_400 + 30)).toBe('1 d 0 h');
+  });
+});
+
+describe('statusText', () => {
+  it('names the shard, its servers, the index, uptime, answers and memory', () => {
+    const text = statusText({
+      shard: { id: 1, count: 4 },
+      guildsOnShard: 1,
+      index: { articles: [], builtAt: '2026-11-25T19:00:00.000Z', passageCount: 12, model: 'use-lite', buildId: '20261125T190000000Z-abc123' },
+      reindexing: true,
+      stats: { answersServed: 7 },
+      process: { uptimeSeconds: 3_700, rssBytes: 250 * 1024 * 1024, heapUsedBytes: 40 * 1024 * 1024 },
+    });
+    expect(text.split('\n')).toEqual([
+      '**Shard 1** of 4 · 1 server on this shard',
+      'Index: 0 articles, 12 passages · model `use-lite` · built <t:1795633200:R> (build `20261125T190000000Z-abc123`) · a reindex is running here',
+      'Uptime: 1 h 1 min · answers served: 7',
+      'Memory: 250 MB resident, 40 MB JavaScript heap',
+    ]);
+  });
+});

@@ -1,0 +1,78 @@
+/** `/status` (admins): what this shard is doing: shard, guilds, index, uptime, answers, memory. */
+import { type ChatInputCommandInteraction, MessageFlags, TimestampStyles, time } from 'discord.js';
+import type { Sources } from '../../app.js';
+import { adminCommandData, adminRefusal } from '../admin-permission.js';
+import type { BotStats, Command } from '../command.js';
+
+export interface ProcessFigures {
+  uptimeSeconds: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+}
+
+export interface StatusFacts {
+  /** This shard's id and the bot's shard count. */
+  shard: { id: number; count: number };
+  guildsOnShard: number;
+  index: Sources;
+  reindexing: boolean;
+  stats: BotStats;
+  process: ProcessFigures;
+}
+
+const megabytes = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/** 3 d 4 h, 2 h 5 min, 4 min 10 s: the two largest units. */
+export function formatUptime(totalSeconds: number): string {
+  const units: [string, number][] = [['d', 86_400], ['h', 3_600], ['min', 60], ['s', 1]];
+  let rest = Math.floor(totalSeconds);
+  const parts: string[] = [];
+  for (const [name, size] of units) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0 || (parts.length > 0 && parts.length < 2)) parts.push(`${count} ${name}`);
+    if (parts.length === 2) break;
+  }
+  return parts.length > 0 ? parts.join(' ') : '0 s';
+}
+
+export function statusText(facts: StatusFacts): string {
+  const { index } = facts;
+  const built = time(new Date(index.builtAt), TimestampStyles.RelativeTime);
+  return [
+    `**Shard ${facts.shard.id}** of ${facts.shard.count} · ${facts.guildsOnShard} server${facts.guildsOnShard === 1 ? '' : 's'} on this shard`,
+    `Index: ${index.articles.length} article${index.articles.length === 1 ? '' : 's'}, ${index.passageCount} passages · model \`${index.model}\` · built ${built} (build \`${index.buildId}\`)${facts.reindexing ? ' · a reindex is running here' : ''}`,
+    `Uptime: ${formatUptime(facts.process.uptimeSeconds)} · answers served: ${facts.stats.answersServed}`,
+    `Memory: ${megabytes(facts.process.rssBytes)} resident, ${megabytes(facts.process.heapUsedBytes)} JavaScript heap`,
+  ].join('\n');
+}
+
+/** The shard this interaction came through, and how many the bot runs. */
+function shardOf(interaction: ChatInputCommandInteraction): { id: number; count: number } {
+  const { client } = interaction;
+  const id = interaction.guild?.shardId ?? client.shard?.ids[0] ?? 0;
+  return { id, count: client.shard?.count ?? client.options.shardCount ?? 1 };
+}
+
+export const status = {
+  data: adminCommandData('status', 'Shard, index, uptime, answers and memory of the bot process you reach (server managers only)'),
+
+  async execute(interaction, { app, adminRoleIds, stats }) {
+    const refusal = adminRefusal(interaction, adminRoleIds);
+    if (refusal !== undefined) {
+      await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const shard = shardOf(interaction);
+    const memory = process.memoryUsage();
+    const text = statusText({
+      shard,
+      guildsOnShard: interaction.client.guilds.cache.filter((guild) => guild.shardId === shard.id).size,
+      index: app.sources(),
+      reindexing: app.reindexing,
+      stats,
+      process: { uptimeSeconds: process.uptime(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+    });
+    await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  },
+} satisfies Command;
