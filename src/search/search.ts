@@ -12,6 +12,7 @@ import { decide } from './answerability.js';
 import { type CandidateFeatures, fuse, reciprocalRankFusion } from './fuse.js';
 import type { WordSet } from './dictionary.js';
 import { bestSentence } from './highlight.js';
+import { oneResultPerParagraph } from './paragraphs.js';
 import { type AnalysedQuestion, analyseQuestion } from './query.js';
 
 export interface RankedPassage {
@@ -175,15 +176,17 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
     hasAnswerType: sentences.some((s) => s.hasAnswerType),
   }));
   const scores = scoreCandidates(options.method ?? 'hybrid', features, evidence);
-  const ranked = evidence
-    .map(({ passage, sentences }, k) => {
+  const scored = evidence
+    .map(({ label, passage, sentences }, k) => {
       const best = sentences[bestSentence(sentences)];
       const highlight = best?.span ?? ([0, passage.text.length] as const);
       const { similarity, coverage } = features[k] as CandidateFeatures;
-      return { passage, article: articleOf(index, passage), score: scores[k] ?? 0, highlight, similarity, coverage, highlightHasAnswerType: best?.hasAnswerType ?? false };
+      return { label, passage, article: articleOf(index, passage), score: scores[k] ?? 0, highlight, similarity, coverage, highlightHasAnswerType: best?.hasAnswerType ?? false };
     })
-    .sort((a, b) => b.score - a.score)
-    .slice(0, limit);
+    .sort((a, b) => b.score - a.score);
+  const ranked: RankedPassage[] = oneResultPerParagraph(index.passages, scored)
+    .slice(0, limit)
+    .map(({ label: _label, ...result }) => result);
   const fusionMs = lap();
 
   const offTopic = options.outside?.offTopic ?? [];

@@ -36,8 +36,8 @@ const SETS = [
     set: 'the held-out corpus, written differently (encyclopedic, wire, explainer, web debris)',
     corpus: 'tests/fixtures/heldout/corpus',
     questions: 'tests/fixtures/heldout/questions.jsonl',
-    hit1: 0.75,
-    hit3: 0.9,
+    hit1: 0.8,
+    hit3: 0.94,
     declined: 0.75,
   },
   {

@@ -1,0 +1,60 @@
+/**
+ * @module paragraphs: answers are paragraphs. A long paragraph is split into parts only to fit the
+ * model's window, but a reader cites and reads the paragraph: so each paragraph appears once, as
+ * its best-scoring part's result showing the whole paragraph, highlight included.
+ */
+import type { Passage, Span } from '../corpus/article.js';
+import { passageId } from '../corpus/split-passages.js';
+import type { PassageStore } from '../index/passage-file.js';
+
+interface Located {
+  /** The passage's label in the index. */
+  label: number;
+  passage: Passage;
+  highlight: Span;
+}
+
+/** Every part of the paragraph `located` belongs to, in order: parts of a paragraph have consecutive labels. */
+function partsOf(passages: PassageStore, { label, passage }: Located): Passage[] {
+  const parts: Passage[] = [];
+  for (let other = label - (passage.part - 1); other < passages.length; other += 1) {
+    const part = other === label ? passage : passages.get(other);
+    if (part.articleId !== passage.articleId || part.paragraph !== passage.paragraph) break;
+    parts.push(part);
+  }
+  return parts;
+}
+
+/** `ranked` (best first) with one entry per paragraph: the best part's, holding the whole paragraph. */
+export function oneResultPerParagraph<T extends Located>(passages: PassageStore, ranked: readonly T[]): T[] {
+  const seen = new Set<string>();
+  const results: T[] = [];
+  for (const located of ranked) {
+    const { passage } = located;
+    const paragraph = `${passage.articleId}#${passage.paragraph}`;
+    if (seen.has(paragraph)) continue;
+    seen.add(paragraph);
+    const parts = partsOf(passages, located);
+    if (parts.length === 1) {
+      results.push(located);
+      continue;
+    }
+    // Parts were cut at sentence boundaries, where the cleaned paragraph has a single space.
+    let text = '';
+    let shift = 0;
+    const sentences: Span[] = [];
+    for (const part of parts) {
+      if (text !== '') text += ' ';
+      if (part.part === passage.part) shift = text.length;
+      const offset = text.length;
+      sentences.push(...part.sentences.map(([start, end]): Span => [start + offset, end + offset]));
+      text += part.text;
+    }
+    results.push({
+      ...located,
+      passage: { ...passage, id: passageId(passage.articleId, passage.paragraph, 1, 1), part: 1, text, sentences },
+      highlight: [located.highlight[0] + shift, located.highlight[1] + shift],
+    });
+  }
+  return results;
+}
