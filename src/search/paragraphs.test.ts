@@ -29,12 +29,14 @@ describe('oneResultPerParagraph', () => {
   const located = (label: number, highlight: Span) => ({ label, passage: passages[label] as Passage, highlight, score: 1 - label / 10 });
 
   it('shows a split paragraph whole, once, at its best part\'s place, with the highlight on the same sentence', () => {
-    const results = oneResultPerParagraph(file, [located(2, [0, 23]), located(0, [0, 18]), located(1, [20, 40]), located(3, [0, 8])]);
+    const ranked = [located(2, [0, 23]), located(0, [0, 18]), located(1, [20, 40]), located(3, [0, 8])];
+    const results = oneResultPerParagraph(file, ranked, 10);
     expect(results.map((r) => r.passage.id)).toEqual(['a#2', 'a#1', 'a#3']);
     const [whole] = results;
     expect(whole?.passage.text).toBe('What is hydrolysis? It splits molecules. The catch is the waste.');
     expect(whole?.passage.text.slice(...(whole?.highlight ?? [0, 0]))).toBe('The catch is the waste.');
     expect(whole?.passage.sentences.map(([start, end]) => whole.passage.text.slice(start, end))).toEqual(['What is hydrolysis?', 'It splits molecules.', 'The catch is the waste.']);
     expect(results[1]).toEqual(located(0, [0, 18])); // a paragraph in one part is left as it is
+    expect(oneResultPerParagraph(file, ranked, 2).map((r) => r.passage.id)).toEqual(['a#2', 'a#1']);
   });
 });

@@ -25,11 +25,12 @@ function partsOf(passages: PassageStore, { label, passage }: Located): Passage[]
   return parts;
 }
 
-/** `ranked` (best first) with one entry per paragraph: the best part's, holding the whole paragraph. */
-export function oneResultPerParagraph<T extends Located>(passages: PassageStore, ranked: readonly T[]): T[] {
+/** The first `limit` paragraphs of `ranked` (best first), each as its best part's entry holding the whole paragraph. */
+export function oneResultPerParagraph<T extends Located>(passages: PassageStore, ranked: readonly T[], limit: number): T[] {
   const seen = new Set<string>();
   const results: T[] = [];
   for (const located of ranked) {
+    if (results.length >= limit) break;
     const { passage } = located;
     const paragraph = `${passage.articleId}#${passage.paragraph}`;
     if (seen.has(paragraph)) continue;

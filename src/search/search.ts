@@ -184,9 +184,7 @@ export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'e
       return { label, passage, article: articleOf(index, passage), score: scores[k] ?? 0, highlight, similarity, coverage, highlightHasAnswerType: best?.hasAnswerType ?? false };
     })
     .sort((a, b) => b.score - a.score);
-  const ranked: RankedPassage[] = oneResultPerParagraph(index.passages, scored)
-    .slice(0, limit)
-    .map(({ label: _label, ...result }) => result);
+  const ranked: RankedPassage[] = oneResultPerParagraph(index.passages, scored, limit).map(({ label: _label, ...result }) => result);
   const fusionMs = lap();
 
   const offTopic = options.outside?.offTopic ?? [];
