@@ -23,7 +23,7 @@ import { searchStory } from '../src/search/search.js';
 import { buildForStart, measureColdStart } from './bench/cold-start.js';
 import { buildOramaPeer } from './bench/orama-peer.js';
 import { benchQuestions } from './bench/questions.js';
-import { median, percentile, round, timed } from './bench/stats.js';
+import { median, percentile, round, timed, withPeakResidentMb } from './bench/stats.js';
 import { sentencePool, syntheticPassages, writeSyntheticCorpus } from './bench/synthetic-corpus.js';
 
 const { values: flags } = parseArgs({ options: { json: { type: 'boolean' }, smoke: { type: 'boolean' }, write: { type: 'boolean' } } });
@@ -104,11 +104,12 @@ async function benchIndex(size: number, pool: string[], model: Embedder): Promis
     previous = undefined;
   }
   progress(`index for ${size} passages${previous ? ' (saved)' : ': building…'}`);
-  const built = await buildIndex({ corpusDir, indexDir, embedder: model, prefixes: PREFIXES, previous });
-  // Only a build that embedded most passages says anything about build speed.
+  const { value: built, peakMb } = await withPeakResidentMb(() => buildIndex({ corpusDir, indexDir, embedder: model, prefixes: PREFIXES, previous }));
+  // Only a build that embedded most passages says anything about build speed and memory.
   if (built.summary.embedded > built.summary.passages / 2) {
     figures[`build_s_${label(size)}`] = round(built.summary.seconds);
     figures[`build_passages_per_s_${label(size)}`] = round(built.summary.embedded / built.summary.seconds, 1);
+    figures[`build_peak_rss_mb_${label(size)}`] = round(peakMb, 1);
   }
   const unchanged = await buildIndex({ corpusDir, indexDir, embedder: model, prefixes: PREFIXES, previous: built.index });
   figures[`reindex_unchanged_s_${label(size)}`] = round(unchanged.summary.seconds, 3);
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
   const questions = await benchQuestions(pool, smoke ? 60 : 500);
   const queryVectors = await Promise.all(questions.slice(0, smoke ? 20 : 200).map((q) => model.embedQuery(q)));
 
-  report.push('## Indexes and answers', '', '| passages | build s | build passages/s | unchanged reindex s | answer p50 ms | p95 | p99 | embed p50 | lexical p50 | vector p50 | fusion p50 | render p50 | HNSW recall@10 (strict) | HNSW build s | HNSW MB | HNSW load s |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  report.push('## Indexes and answers', '', '| passages | build s | build passages/s | build peak MB | unchanged reindex s | answer p50 ms | p95 | p99 | embed p50 | lexical p50 | vector p50 | fusion p50 | render p50 | HNSW recall@10 (strict) | HNSW build s | HNSW MB | HNSW load s |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   let largest: { corpusDir: string; indexDir: string } | undefined;
   for (const size of SIZES) {
     const { corpusDir, indexDir, index } = await benchIndex(size, pool, model);
@@ -233,7 +234,7 @@ async function main(): Promise<void> {
       figures[`retrieval_p50_ms_${label(size)}`] = round(median(retrievalMs));
     }
     report.push(
-      `| ${index.passages.length} | ${figures[`build_s_${label(size)}`] ?? '(saved)'} | ${figures[`build_passages_per_s_${label(size)}`] ?? '(saved)'} | ${figures[`reindex_unchanged_s_${label(size)}`]} | ${figures[`query_p50_ms_${label(size)}`]} | ${figures[`query_p95_ms_${label(size)}`]} | ${figures[`query_p99_ms_${label(size)}`]} | ${part('embed')} | ${part('lexical')} | ${part('vector')} | ${part('fusion')} | ${part('render')} | ${figures[`hnsw_recall10_${label(size)}`]} (${figures[`hnsw_recall10_strict_${label(size)}`]}) | ${figures[`hnsw_build_s_${label(size)}`]} | ${figures[`hnsw_mb_${label(size)}`]} | ${figures[`hnsw_load_s_${label(size)}`]} |`,
+      `| ${index.passages.length} | ${figures[`build_s_${label(size)}`] ?? '(saved)'} | ${figures[`build_passages_per_s_${label(size)}`] ?? '(saved)'} | ${figures[`build_peak_rss_mb_${label(size)}`] ?? '(saved)'} | ${figures[`reindex_unchanged_s_${label(size)}`]} | ${figures[`query_p50_ms_${label(size)}`]} | ${figures[`query_p95_ms_${label(size)}`]} | ${figures[`query_p99_ms_${label(size)}`]} | ${part('embed')} | ${part('lexical')} | ${part('vector')} | ${part('fusion')} | ${part('render')} | ${figures[`hnsw_recall10_${label(size)}`]} (${figures[`hnsw_recall10_strict_${label(size)}`]}) | ${figures[`hnsw_build_s_${label(size)}`]} | ${figures[`hnsw_mb_${label(size)}`]} | ${figures[`hnsw_load_s_${label(size)}`]} |`,
     );
     closeIndex(index);
     largest = { corpusDir, indexDir };
@@ -265,6 +266,7 @@ async function main(): Promise<void> {
     `- Orama (${PEER_SIZE} passages, hybrid, same vectors): query p50 ${figures[`orama_query_p50_ms_${label(PEER_SIZE)}`]} ms, p99 ${figures[`orama_query_p99_ms_${label(PEER_SIZE)}`]} ms; ours, same scope (lexical + vector + fusion, the query embedding excluded on both sides): p50 ${figures[`retrieval_p50_ms_${label(PEER_SIZE)}`]} ms.`,
     `- Dev set (seed article, ${'answerable questions'}): ours hit@1 ${figures.hit1}, hit@3 ${figures.hit3}; Orama hit@1 ${figures.orama_hit1}, hit@3 ${figures.orama_hit3}.`,
     `- Resident memory of the bot (\`npm start\`'s compiled code, after three answers): ${figures[`rss_mb_${label(size)}`]} MB serving ${figures[`passages_${label(size)}`]} passages, ${figures.rss_mb_seed} MB serving the seed article.`,
+    `- Peak resident memory of this whole bench run (builds, the Orama peer, the exact-search recall check): ${figures.bench_peak_rss_mb} MB.`,
     `- Cold start (process start → bot ready, fake Discord): ${figures.cold_start_s} s with the seed index (first answer at ${figures.cold_start_first_answer_s} s), ${figures[`cold_start_s_${label(size)}`]} s with ${figures[`passages_${label(size)}`]} passages.`,
     '',
   );

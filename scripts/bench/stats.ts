@@ -18,6 +18,21 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: 
   return { value, ms: performance.now() - start };
 }
 
+/** Runs `work` while sampling this process's resident memory; the highest sample, in MB. */
+export async function withPeakResidentMb<T>(work: () => Promise<T>, everyMs = 50): Promise<{ value: T; peakMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, everyMs);
+  try {
+    const value = await work();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { value, peakMb: peak / 2 ** 20 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
