@@ -131,7 +131,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: StoryI
     const key = embeddingKey(settings, text);
     const where = stored.get(key);
     if (previous && where) {
-      const record = where.sentence === undefined ? previous.passageVectors.records(where.passage)[0] : previous.sentenceVectors.records(where.passage)[where.sentence];
+      const record = where.sentence === undefined ? previous.passageVectors.record(where.passage, 0) : previous.sentenceVectors.record(where.passage, where.sentence);
       if (record) return record;
     }
     return encodeRecord(fresh.get(key) ?? new Float32Array(settings.dimensions), settings.dimensions);

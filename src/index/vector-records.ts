@@ -64,11 +64,15 @@ export class VectorRecordFile {
     return { bytes, count };
   }
 
-  /** The encoded records of passage `label`, in order, to copy into a new build as they are. */
-  records(label: number): Uint8Array[] {
-    const { bytes, count } = this.read(label);
+  /** The encoded `position`-th record of passage `label`, to copy into a new build as it is; undefined past its last. */
+  record(label: number, position: number): Uint8Array | undefined {
+    if (!this.open) throw new Error('the vector file is closed');
+    const first = this.offsets[label] ?? 0;
+    if (position < 0 || first + position >= (this.offsets[label + 1] ?? first)) return undefined;
     const size = recordBytes(this.dimensions);
-    return Array.from({ length: count }, (_, k) => bytes.subarray(k * size, (k + 1) * size));
+    const bytes = Buffer.allocUnsafe(size);
+    readSync(this.fd, bytes, 0, size, (first + position) * size);
+    return bytes;
   }
 
   /** The vectors of passage `label`, in order. */
