@@ -207,10 +207,15 @@ async function openSavedIndex(config: Config, logger: Logger, trustIndex: boolea
   }
 }
 
-/** Loads the model and the saved index; builds the index first when it is missing, stale or damaged. */
-export async function createApp(config: Config, options: AppOptions): Promise<App> {
-  const { logger } = options;
-  const trustIndex = options.trustIndex ?? false;
+/** What answering needs besides an index: the model, and knowledge of the world outside the story. */
+export interface Engine {
+  embedder: Embedder;
+  outside: OutsideKnowledge;
+  prefixes: { queryPrefix: string; passagePrefix: string };
+}
+
+/** Loads the configured model (building the embedded one on first use) and the outside knowledge. */
+export async function openEngine(config: Config, logger: Logger): Promise<Engine> {
   const embedder = await createTransformersEmbedder({
     model: config.model,
     cacheDir: config.modelCacheDir,
@@ -220,6 +225,19 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   });
   try {
     const outside: OutsideKnowledge = { offTopic: await embedOffTopic(embedder), englishWords: await loadEnglishWords() };
+    return { embedder, outside, prefixes: { queryPrefix: config.model.queryPrefix, passagePrefix: config.model.passagePrefix } };
+  } catch (error) {
+    await embedder.dispose();
+    throw error;
+  }
+}
+
+/** Loads the model and the saved index; builds the index first when it is missing, stale or damaged. */
+export async function createApp(config: Config, options: AppOptions): Promise<App> {
+  const { logger } = options;
+  const trustIndex = options.trustIndex ?? false;
+  const { embedder, outside } = await openEngine(config, logger);
+  try {
     let saved = await openSavedIndex(config, logger, trustIndex);
     if (saved.usable && saved.index) return new StoryApp(config, embedder, logger, saved.index, outside);
     let waited = false;

@@ -20,11 +20,20 @@ interface Header {
   sentenceCount: number;
 }
 
+export interface PassageLocation {
+  /** Position of its article in the index's article list. */
+  article: number;
+  paragraph: number;
+  part: number;
+}
+
 /** What a loaded index needs of its passages. */
 export interface PassageStore {
   readonly length: number;
   /** Passage `label` (its position, as in the vector and lexical indexes). */
   get(label: number): Passage;
+  /** Where passage `label` sits, without reading its text. */
+  location(label: number): PassageLocation;
   sentenceCount(label: number): number;
   close(): void;
 }
@@ -119,6 +128,12 @@ export class PassageFile implements PassageStore {
       text: buffer.toString('utf8'),
       sentences,
     };
+  }
+
+  location(label: number): PassageLocation {
+    if (!Number.isInteger(label) || label < 0 || label >= this.length) throw new RangeError(`no passage ${label}`);
+    const row = label * COLUMNS;
+    return { article: this.table[row] ?? 0, paragraph: this.table[row + 1] ?? 1, part: this.table[row + 2] ?? 1 };
   }
 
   sentenceCount(label: number): number {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { anyRunHit1, EVAL_DEPTH, type EvalOutcome, parseQuestions, report, runQuestions } from '../../search/evaluate.js';
 import type { SearchMethod } from '../../search/search.js';
 import type { CliCommand } from '../command.js';
+import { corporaEvalOptions, evaluateDataCorpora } from './eval-corpora.js';
 
 const METHODS: readonly SearchMethod[] = ['hybrid', 'bm25', 'dense', 'rrf'];
 
@@ -13,9 +14,28 @@ function isSearchMethod(value: unknown): value is SearchMethod {
 export const evaluate: CliCommand = {
   name: 'eval',
   summary: 'measure retrieval quality on a JSONL question set',
-  usage: 'eval [--json] [--method hybrid|bm25|dense|rrf | --ceiling] FILE.jsonl',
-  options: { json: { type: 'boolean' }, verbose: { type: 'boolean' }, method: { type: 'string' }, ceiling: { type: 'boolean' } },
+  usage: 'eval [--json] [--method hybrid|bm25|dense|rrf | --ceiling] FILE.jsonl | eval --data DIR [--split validation|training] [--sample N] [--seed S] [--shapes one-article,few-articles,many-articles]',
+  options: {
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    method: { type: 'string' },
+    ceiling: { type: 'boolean' },
+    data: { type: 'string' },
+    split: { type: 'string' },
+    sample: { type: 'string' },
+    seed: { type: 'string' },
+    shapes: { type: 'string' },
+    work: { type: 'string' },
+  },
   async run(context, values, positionals) {
+    if (values.data !== undefined) {
+      const options = corporaEvalOptions(values, METHODS);
+      if (typeof options === 'string') {
+        context.stderr.write(`${options}\nusage: npm run ${this.usage}\n`);
+        return 2;
+      }
+      return evaluateDataCorpora(context, options, values.json === true);
+    }
     const [file] = positionals;
     const method = values.method ?? 'hybrid';
     if (file === undefined || !isSearchMethod(method)) {
