@@ -19,7 +19,10 @@ import { closeIndex, loadIndex } from '../src/index/index-store.js';
 import type { StoryIndex } from '../src/index/story-index.js';
 import { VectorIndex } from '../src/index/vector-index.js';
 import { firstHit, parseQuestions } from '../src/search/evaluate.js';
-import { searchStory } from '../src/search/search.js';
+import { loadEnglishWords } from '../src/search/dictionary.js';
+import { embedOffTopic } from '../src/search/off-topic.js';
+import { loadRankingModel } from '../src/search/ranker.js';
+import { type SearchTools, searchStory } from '../src/search/search.js';
 import { buildForStart, measureColdStart } from './bench/cold-start.js';
 import { buildOramaPeer } from './bench/orama-peer.js';
 import { benchQuestions } from './bench/questions.js';
@@ -45,6 +48,11 @@ const progress = (message: string): void => {
 
 async function embedder(batchSize = 32): Promise<Embedder> {
   return createTransformersEmbedder({ model: resolveModelSpec('use-lite'), cacheDir: MODEL_CACHE, batchSize });
+}
+
+/** Everything the bot answers with: the model, the outside knowledge and the shipped ranking model. */
+async function searchTools(model: Embedder): Promise<SearchTools> {
+  return { embedder: model, outside: { offTopic: await embedOffTopic(model), englishWords: await loadEnglishWords() }, model: loadRankingModel() };
 }
 
 /** Our Embedder at each batch size, against the bare transformers.js pipeline at its best, on the same texts. */
@@ -122,22 +130,22 @@ interface LatencySample {
   embed: number;
   lexical: number;
   vector: number;
-  fusion: number;
+  ranking: number;
   render: number;
 }
 
 /** Question → finished reply object, everything but Discord's network. */
-async function answerLatency(index: StoryIndex, model: Embedder, questions: string[]): Promise<LatencySample[]> {
+async function answerLatency(index: StoryIndex, tools: SearchTools, questions: string[]): Promise<LatencySample[]> {
   const samples: LatencySample[] = [];
   for (const question of questions) {
     const started = performance.now();
-    const result = await searchStory(index, model, question);
+    const result = await searchStory(index, tools, question);
     const searched = performance.now();
     if (result.answered) answerMessage(result, 0, 'id');
     else declinedMessage(result, { articles: index.articles });
     const done = performance.now();
-    const { embedMs, lexicalMs, vectorMs, fusionMs } = result.timings;
-    samples.push({ total: done - started, embed: embedMs, lexical: lexicalMs, vector: vectorMs, fusion: fusionMs, render: done - searched });
+    const { embedMs, lexicalMs, vectorMs, evidenceMs, rankingMs } = result.timings;
+    samples.push({ total: done - started, embed: embedMs, lexical: lexicalMs, vector: vectorMs, ranking: evidenceMs + rankingMs, render: done - searched });
   }
   return samples;
 }
@@ -179,14 +187,15 @@ async function hnswQuality(size: number, index: StoryIndex, indexDir: string, qu
 }
 
 /** Orama and our engine on the dev set (seed article), with the same vectors. */
-async function peerQuality(model: Embedder): Promise<void> {
+async function peerQuality(tools: SearchTools & { embedder: Embedder }): Promise<void> {
+  const model = tools.embedder;
   const indexDir = join(BENCH_DIR, 'index-seed');
   const { index } = await buildIndex({ corpusDir: 'corpus', indexDir, embedder: model, prefixes: PREFIXES });
   const peer = await buildOramaPeer(index);
   const questions = parseQuestions(await readFile('tests/fixtures/questions.jsonl', 'utf8')).filter((q) => q.expect !== null);
   const ranks = { ours: [] as (number | undefined)[], orama: [] as (number | undefined)[] };
   for (const question of questions) {
-    const result = await searchStory(index, model, question.q);
+    const result = await searchStory(index, tools, question.q);
     ranks.ours.push(firstHit(result.passages.map((p) => p.passage.text), question.expect ?? []));
     const labels = await peer.search(question.q, await model.embedQuery(question.q), 10);
     ranks.orama.push(firstHit(labels.map((label) => index.passages.get(label).text), question.expect ?? []));
@@ -204,15 +213,16 @@ async function main(): Promise<void> {
   const pool = await sentencePool();
   await embeddingThroughput(syntheticPassages(pool, smoke ? 64 : 768, 99));
   const model = await embedder(figures.embed_best_batch);
+  const tools = { ...(await searchTools(model)), embedder: model };
   const questions = await benchQuestions(pool, smoke ? 60 : 500);
   const queryVectors = await Promise.all(questions.slice(0, smoke ? 20 : 200).map((q) => model.embedQuery(q)));
 
-  report.push('## Indexes and answers', '', '| passages | build s | build passages/s | build peak MB | unchanged reindex s | answer p50 ms | p95 | p99 | embed p50 | lexical p50 | vector p50 | fusion p50 | render p50 | HNSW recall@10 (strict) | HNSW build s | HNSW MB | HNSW load s |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  report.push('## Indexes and answers', '', '| passages | build s | build passages/s | build peak MB | unchanged reindex s | answer p50 ms | p95 | p99 | embed p50 | lexical p50 | vector p50 | evidence + ranking p50 | render p50 | HNSW recall@10 (strict) | HNSW build s | HNSW MB | HNSW load s |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   let largest: { corpusDir: string; indexDir: string } | undefined;
   for (const size of SIZES) {
     const { corpusDir, indexDir, index } = await benchIndex(size, pool, model);
     progress(`answer latency at ${size} passages (${questions.length} questions)…`);
-    const samples = await answerLatency(index, model, questions);
+    const samples = await answerLatency(index, tools, questions);
     const part = (key: keyof LatencySample): number => round(median(samples.map((s) => s[key])), 2);
     figures[`passages_${label(size)}`] = index.passages.length;
     figures[`query_p50_ms_${label(size)}`] = round(percentile(samples.map((s) => s.total), 50));
@@ -228,13 +238,13 @@ async function main(): Promise<void> {
         const vector = queryVectors[k % queryVectors.length] ?? (await model.embedQuery(question));
         oramaMs.push((await timed(() => peer.search(question, vector, 10))).ms);
       }
-      const retrievalMs = samples.map((s) => s.lexical + s.vector + s.fusion);
+      const retrievalMs = samples.map((s) => s.lexical + s.vector + s.ranking);
       figures[`orama_query_p50_ms_${label(size)}`] = round(median(oramaMs));
       figures[`orama_query_p99_ms_${label(size)}`] = round(percentile(oramaMs, 99));
       figures[`retrieval_p50_ms_${label(size)}`] = round(median(retrievalMs));
     }
     report.push(
-      `| ${index.passages.length} | ${figures[`build_s_${label(size)}`] ?? '(saved)'} | ${figures[`build_passages_per_s_${label(size)}`] ?? '(saved)'} | ${figures[`build_peak_rss_mb_${label(size)}`] ?? '(saved)'} | ${figures[`reindex_unchanged_s_${label(size)}`]} | ${figures[`query_p50_ms_${label(size)}`]} | ${figures[`query_p95_ms_${label(size)}`]} | ${figures[`query_p99_ms_${label(size)}`]} | ${part('embed')} | ${part('lexical')} | ${part('vector')} | ${part('fusion')} | ${part('render')} | ${figures[`hnsw_recall10_${label(size)}`]} (${figures[`hnsw_recall10_strict_${label(size)}`]}) | ${figures[`hnsw_build_s_${label(size)}`]} | ${figures[`hnsw_mb_${label(size)}`]} | ${figures[`hnsw_load_s_${label(size)}`]} |`,
+      `| ${index.passages.length} | ${figures[`build_s_${label(size)}`] ?? '(saved)'} | ${figures[`build_passages_per_s_${label(size)}`] ?? '(saved)'} | ${figures[`build_peak_rss_mb_${label(size)}`] ?? '(saved)'} | ${figures[`reindex_unchanged_s_${label(size)}`]} | ${figures[`query_p50_ms_${label(size)}`]} | ${figures[`query_p95_ms_${label(size)}`]} | ${figures[`query_p99_ms_${label(size)}`]} | ${part('embed')} | ${part('lexical')} | ${part('vector')} | ${part('ranking')} | ${part('render')} | ${figures[`hnsw_recall10_${label(size)}`]} (${figures[`hnsw_recall10_strict_${label(size)}`]}) | ${figures[`hnsw_build_s_${label(size)}`]} | ${figures[`hnsw_mb_${label(size)}`]} | ${figures[`hnsw_load_s_${label(size)}`]} |`,
     );
     closeIndex(index);
     largest = { corpusDir, indexDir };
@@ -242,7 +252,7 @@ async function main(): Promise<void> {
   report.push('', '"(saved)": the index came from an earlier run and was reused (then only the unchanged reindex is timed); delete `data/bench/index-N` to time a build.', '');
 
   progress('peer quality on the dev set…');
-  await peerQuality(model);
+  await peerQuality(tools);
   progress('cold start and memory of the bot (compiled, as npm start runs it)…');
   await buildForStart();
   const cold = await measureColdStart({ CORPUS_DIR: 'corpus', INDEX_DIR: join(BENCH_DIR, 'index-seed'), MODEL_CACHE_DIR: MODEL_CACHE });
@@ -263,7 +273,7 @@ async function main(): Promise<void> {
   report.push(
     '## Other figures',
     '',
-    `- Orama (${PEER_SIZE} passages, hybrid, same vectors): query p50 ${figures[`orama_query_p50_ms_${label(PEER_SIZE)}`]} ms, p99 ${figures[`orama_query_p99_ms_${label(PEER_SIZE)}`]} ms; ours, same scope (lexical + vector + fusion, the query embedding excluded on both sides): p50 ${figures[`retrieval_p50_ms_${label(PEER_SIZE)}`]} ms.`,
+    `- Orama (${PEER_SIZE} passages, hybrid, same vectors): query p50 ${figures[`orama_query_p50_ms_${label(PEER_SIZE)}`]} ms, p99 ${figures[`orama_query_p99_ms_${label(PEER_SIZE)}`]} ms; ours, same scope (lexical + vector + evidence and ranking, the query embedding excluded on both sides): p50 ${figures[`retrieval_p50_ms_${label(PEER_SIZE)}`]} ms.`,
     `- Dev set (seed article, ${'answerable questions'}): ours hit@1 ${figures.hit1}, hit@3 ${figures.hit3}; Orama hit@1 ${figures.orama_hit1}, hit@3 ${figures.orama_hit3}.`,
     `- Resident memory of the bot (\`npm start\`'s compiled code, after three answers): ${figures[`rss_mb_${label(size)}`]} MB serving ${figures[`passages_${label(size)}`]} passages, ${figures.rss_mb_seed} MB serving the seed article.`,
     `- Peak resident memory of this whole bench run (builds, the Orama peer, the exact-search recall check): ${figures.bench_peak_rss_mb} MB.`,

@@ -17,7 +17,8 @@ import { fingerprintCorpus } from './corpus/fingerprint.js';
 import type { Logger } from './logger.js';
 import { searchableQuestion } from './question-text.js';
 import { embedOffTopic } from './search/off-topic.js';
-import { type OutsideKnowledge, type SearchOptions, type SearchResult, searchStory } from './search/search.js';
+import { loadRankingModel } from './search/ranker.js';
+import { type OutsideKnowledge, type SearchOptions, type SearchResult, type SearchTools, searchStory } from './search/search.js';
 import { loadEnglishWords } from './search/dictionary.js';
 
 /** How long a replaced index stays readable for searches that began on it. */
@@ -107,10 +108,9 @@ class StoryApp implements App {
 
   constructor(
     private readonly config: Config,
-    private readonly embedder: Embedder,
+    private readonly tools: AppTools,
     private readonly logger: Logger,
     private index: StoryIndex,
-    private readonly outside: OutsideKnowledge,
     readonly openingBuild: BuildSummary | undefined = undefined,
   ) {}
 
@@ -123,7 +123,7 @@ class StoryApp implements App {
     return this.searching(() => {
       // Read the index once: a swap during the search cannot mix two indexes in one answer.
       const index = this.index;
-      return searchStory(index, this.embedder, trimmed, { outside: this.outside, ...options });
+      return searchStory(index, this.tools, trimmed, options);
     });
   }
 
@@ -142,7 +142,7 @@ class StoryApp implements App {
     const lock = tryLockReindex(this.config.indexDir);
     const run = async (): Promise<BuildSummary> => {
       try {
-        const { index, summary } = await rebuild(this.config, this.embedder, this.logger, this.index, onProgress);
+        const { index, summary } = await rebuild(this.config, this.tools.embedder, this.logger, this.index, onProgress);
         this.swapIn(index);
         return summary;
       } catch (error) {
@@ -186,7 +186,7 @@ class StoryApp implements App {
   async close(): Promise<void> {
     await Promise.allSettled([this.building, this.reloading]);
     closeIndex(this.index);
-    await this.embedder.dispose();
+    await this.tools.embedder.dispose();
   }
 }
 
@@ -214,6 +214,9 @@ export interface Engine {
   prefixes: { queryPrefix: string; passagePrefix: string };
 }
 
+/** What the app answers with: the engine and the trained ranking model. */
+type AppTools = SearchTools & Engine;
+
 /** Loads the configured model (building the embedded one on first use) and the outside knowledge. */
 export async function openEngine(config: Config, logger: Logger): Promise<Engine> {
   const embedder = await createTransformersEmbedder({
@@ -236,10 +239,13 @@ export async function openEngine(config: Config, logger: Logger): Promise<Engine
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
   const trustIndex = options.trustIndex ?? false;
-  const { embedder, outside } = await openEngine(config, logger);
+  const engine = await openEngine(config, logger);
+  const { embedder } = engine;
+  let tools: AppTools;
   try {
+    tools = { ...engine, model: loadRankingModel() };
     let saved = await openSavedIndex(config, logger, trustIndex);
-    if (saved.usable && saved.index) return new StoryApp(config, embedder, logger, saved.index, outside);
+    if (saved.usable && saved.index) return new StoryApp(config, tools, logger, saved.index);
     let waited = false;
     const lock = await lockReindex(config.indexDir, {
       onWait: () => {
@@ -252,19 +258,19 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         // That process may have built just what this one needs.
         const again = await openSavedIndex(config, logger, trustIndex);
         if (again.index && saved.index) closeIndex(saved.index);
-        if (again.usable && again.index) return new StoryApp(config, embedder, logger, again.index, outside);
+        if (again.usable && again.index) return new StoryApp(config, tools, logger, again.index);
         if (again.index) saved = again;
       }
       const previous = saved.index;
       try {
         const { index, summary } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);
         if (previous && previous !== index) closeIndex(previous);
-        return new StoryApp(config, embedder, logger, index, outside, summary);
+        return new StoryApp(config, tools, logger, index, summary);
       } catch (error) {
         if (!previous) throw error;
         // A stale index answers better than none: serve it, and say why it was not refreshed.
         logger.error({ err: error }, 'could not refresh the index; serving the previous one');
-        return new StoryApp(config, embedder, logger, previous, outside);
+        return new StoryApp(config, tools, logger, previous);
       }
     } finally {
       lock.release();

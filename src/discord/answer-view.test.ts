@@ -19,9 +19,11 @@ function ranked(sentences: string[], highlight: number, paragraph = 1): RankedPa
     passage: { id: `seed#${paragraph}`, articleId: 'seed', paragraph, part: 1, text, sentences: spans },
     article,
     score: 0.8,
+    rankerScore: 2,
     highlight: spans[highlight] as Span,
     similarity: 0.5,
     coverage: 0.5,
+    passageCoverage: 0.5,
     highlightHasAnswerType: false,
   };
 }
@@ -30,8 +32,9 @@ function result(passages: RankedPassage[], question = 'what did Putin demand'): 
   return {
     question: { original: question, text: question, corrections: [], terms: new Map(), answerType: undefined, unmentioned: [] },
     answered: true,
+    answerability: { features: new Float64Array(), probability: 0.9 },
     passages,
-    timings: { embedMs: 0, lexicalMs: 0, vectorMs: 0, fusionMs: 0 },
+    timings: { embedMs: 0, lexicalMs: 0, vectorMs: 0, evidenceMs: 0, rankingMs: 0 },
   };
 }
 

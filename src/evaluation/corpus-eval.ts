@@ -3,10 +3,9 @@
  * shape: each corpus is indexed, every method answers the same questions, and the outcomes of all
  * corpora of a shape are pooled into one report per method.
  */
-import type { Embedder } from '../embeddings/embedder.js';
 import { closeIndex } from '../index/index-store.js';
 import { EVAL_DEPTH, type EvalOutcome, type EvalReport, report, runQuestions } from '../search/evaluate.js';
-import { type OutsideKnowledge, type SearchMethod, searchStory } from '../search/search.js';
+import { type SearchMethod, type SearchTools, searchStory } from '../search/search.js';
 import type { CorpusIndexes, CorpusShape, StoryCorpus } from './story-corpora.js';
 
 export interface ShapeReport {
@@ -19,7 +18,8 @@ export interface ShapeReport {
 export async function evaluateCorpora(
   corpora: readonly StoryCorpus[],
   indexes: CorpusIndexes,
-  search: { embedder: Pick<Embedder, 'embedQuery'>; outside: OutsideKnowledge; methods: readonly SearchMethod[] },
+  tools: SearchTools,
+  methods: readonly SearchMethod[],
   onCorpus?: (done: number, total: number) => void,
 ): Promise<ShapeReport[]> {
   const outcomes = new Map<CorpusShape, Map<SearchMethod, EvalOutcome[]>>();
@@ -29,8 +29,8 @@ export async function evaluateCorpora(
     try {
       const byMethod = outcomes.get(corpus.shape) ?? new Map<SearchMethod, EvalOutcome[]>();
       outcomes.set(corpus.shape, byMethod);
-      for (const method of search.methods) {
-        const run = await runQuestions(corpus.questions, (q) => searchStory(index, search.embedder, q, { method, limit: EVAL_DEPTH, outside: search.outside }));
+      for (const method of methods) {
+        const run = await runQuestions(corpus.questions, (q) => searchStory(index, tools, q, { method, limit: EVAL_DEPTH }));
         byMethod.set(method, [...(byMethod.get(method) ?? []), ...run]);
       }
     } finally {

@@ -124,7 +124,9 @@ export class CorpusIndexes {
     const { data, workDir, embedder, prefixes } = this.options;
     const dir = join(workDir, 'vectors');
     const existing = this.cache ?? (await loadIfPresent(join(dir, 'index')));
-    await writeCorpusFolder(data, join(dir, 'corpus'), [...articles].sort());
+    // The cache only grows: articles another run prepared stay, so switching runs never re-embeds.
+    const cached = (existing?.articles ?? []).map((article) => article.id).filter((id) => data.articles.includes(id));
+    await writeCorpusFolder(data, join(dir, 'corpus'), [...new Set([...cached, ...articles])].sort());
     const { index } = await buildIndex({ corpusDir: join(dir, 'corpus'), indexDir: join(dir, 'index'), embedder, prefixes, previous: existing, ...(onProgress ? { onProgress } : {}) });
     if (existing && existing !== index) closeIndex(existing);
     this.cache = index;

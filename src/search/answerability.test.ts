@@ -1,46 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import type { AnswerType } from './answer-type.js';
-import { type BestEvidence, decide } from './answerability.js';
+import { ANSWERABILITY_FEATURES, type RankedEvidence, answerabilityFeatures } from './answerability.js';
 import type { AnalysedQuestion } from './query.js';
 
-const question = (unmentioned: string[] = [], answerType?: AnswerType): AnalysedQuestion => ({
+const question = (terms: [string, number][], overrides: Partial<AnalysedQuestion> = {}): AnalysedQuestion => ({
   original: 'q',
   text: 'q',
   corrections: [],
-  terms: new Map(),
-  answerType,
-  unmentioned,
+  terms: new Map(terms),
+  answerType: undefined,
+  unmentioned: [],
+  ...overrides,
 });
+const evidence = (score: number, similarity: number, coverage: number, highlightHasAnswerType = false): RankedEvidence => ({ score, similarity, coverage, passageCoverage: coverage, highlightHasAnswerType });
+const named = (row: Float64Array): Record<string, number> => Object.fromEntries(ANSWERABILITY_FEATURES.map((name, f) => [name, row[f] ?? Number.NaN]));
+const story = { documentFrequency: new Map([['putin', 3], ['demand', 1]]) };
 
-const evidence = (similarity: number, coverage: number, highlightHasAnswerType = false): BestEvidence => ({ similarity, coverage, highlightHasAnswerType });
-
-describe('decide', () => {
-  it('answers when a passage among the first three is close in meaning or in words', () => {
-    expect(decide(question(), [evidence(0.2, 0.1), evidence(0.5, 0)]).answered).toBe(true);
-    expect(decide(question(), [evidence(0.1, 0.3)]).answered).toBe(true);
+describe('answerabilityFeatures', () => {
+  it('reads the first passages: the ranker’s confidence and the best meaning and word match', () => {
+    const row = named(answerabilityFeatures(story, question([['putin', 1], ['demand', 1]]), [evidence(3, 0.4, 0.5), evidence(1, 0.6, 1), evidence(0, 0.1, 0), evidence(-1, 0.9, 1)], 0.3));
+    expect(row).toMatchObject({ top_score: 3, score_margin: 2, top_similarity: 0.6, top_coverage: 1, off_topic_similarity: 0.3 });
+    expect(row.off_topic_margin).toBeCloseTo(-0.3);
   });
 
-  it('declines when nothing is close in meaning or words, or when there are no passages', () => {
-    expect(decide(question(), [evidence(0.2, 0.1)])).toMatchObject({ answered: false, reason: expect.stringContaining('too far') });
-    expect(decide(question(), []).answered).toBe(false);
+  it('counts what the story never mentions: names, and the weight of words it never uses', () => {
+    const row = named(answerabilityFeatures(story, question([['putin', 1], ['china', 3]], { unmentioned: ['China', '2012', 'Xi'] }), [evidence(1, 0.5, 0.25)], 0.2));
+    expect(row).toMatchObject({ unmentioned: 2, unknown_term_share: 0.75 });
   });
 
-  it('declines a question naming something the story never mentions', () => {
-    expect(decide(question(['China']), [evidence(0.9, 0.9)])).toEqual({ answered: false, reason: 'the story never mentions China' });
+  it('notes a kind of answer asked for that no highlighted sentence holds', () => {
+    const when = question([['vote', 1]], { answerType: 'time' });
+    expect(named(answerabilityFeatures(story, when, [evidence(1, 0.5, 1)], 0)).answer_type_missing).toBe(1);
+    expect(named(answerabilityFeatures(story, when, [evidence(1, 0.5, 1), evidence(0, 0.4, 1, true)], 0)).answer_type_missing).toBe(0);
   });
 
-  it('declines a question much closer to everyday questions about other things, unless it shares many words with the story', () => {
-    expect(decide(question(), [evidence(0.4, 0.2)], 0.7)).toMatchObject({ answered: false, reason: expect.stringContaining('everyday') });
-    expect(decide(question(), [evidence(0.4, 0.2)], 0.55).answered).toBe(true);
-    expect(decide(question(), [evidence(0.4, 0.6)], 0.9).answered).toBe(true);
-  });
-
-  it('declines a question asking for a time or a count when no highlighted sentence among the first three states one', () => {
-    const close = evidence(0.7, 0.6);
-    expect(decide(question([], 'quantity'), [close, close, close])).toEqual({ answered: false, reason: 'no passage states the quantity asked for' });
-    expect(decide(question([], 'time'), [close, close, evidence(0.5, 0.3, true)]).answered).toBe(true);
-    // Durations, people and places are often given loosely or by pronoun, so they are not required.
-    expect(decide(question([], 'duration'), [close]).answered).toBe(true);
-    expect(decide(question([], 'person'), [close]).answered).toBe(true);
+  it('is all zeros but the off-topic terms when there is nothing to rank', () => {
+    const row = named(answerabilityFeatures(story, question([]), [], 0.4));
+    expect(row).toMatchObject({ top_score: 0, top_similarity: 0, off_topic_margin: 0.4 });
   });
 });

@@ -1,59 +1,64 @@
 /**
- * @module answerability: does the story answer the question at all? Declining honestly beats
- * quoting the least irrelevant passage of a story about something else.
+ * @module answerability: what the engine knows about whether the story answers a question at all,
+ * as numbers for the trained answerability model (ranker.ts). Declining honestly beats quoting
+ * the least irrelevant passage of a story about something else.
  */
-import { STATED_ANSWER_TYPES } from './answer-type.js';
+import type { StoryIndex } from '../index/story-index.js';
 import type { AnalysedQuestion } from './query.js';
 
-export interface Decision {
-  answered: boolean;
-  /** Why the question was declined, for logs and evaluation. */
-  reason?: string;
-}
-
-export interface BestEvidence {
-  similarity: number;
-  coverage: number;
-  /** Whether the passage's best sentence holds the kind of answer asked for. */
-  highlightHasAnswerType: boolean;
-}
-
-export const ANSWERABILITY_THRESHOLDS = {
-  /** Below both this similarity and this coverage, a question shares neither meaning nor words with the story. */
-  similarity: 0.33,
-  coverage: 0.25,
-  /** Declined when an everyday off-topic question is this much closer to it than the story is... */
-  offTopicMargin: 0.2,
-  /** ...unless the story holds this share of its words (then it is about the story, however phrased). */
-  strongCoverage: 0.5,
-} as const;
+export const ANSWERABILITY_FEATURES = [
+  /** The ranker's score of the first passage, and its lead over the second. */
+  'top_score',
+  'score_margin',
+  /** Among the first few passages: the best sentence similarity, sentence coverage and passage coverage. */
+  'top_similarity',
+  'top_coverage',
+  'top_passage_coverage',
+  /** A kind of answer was asked for (a time, a count, a person, a place) and no highlighted sentence holds one. */
+  'answer_type_missing',
+  /** Names and years the story never mentions (capped at 2). */
+  'unmentioned',
+  /** Share of the question's term weight in words the story never uses. */
+  'unknown_term_share',
+  /** Similarity to the nearest everyday question about other things, and its lead over the story's best. */
+  'off_topic_similarity',
+  'off_topic_margin',
+  'question_terms_log',
+] as const;
 
 /** The answer may sit in any of the first few passages, so the strongest evidence among them counts. */
 export const EVIDENCE_DEPTH = 3;
 
-/**
- * @param offTopicSimilarity the question's highest similarity to the everyday off-topic questions,
- *   or undefined to skip that check
- */
-export function decide(question: AnalysedQuestion, top: readonly BestEvidence[], offTopicSimilarity?: number): Decision {
-  const considered = top.slice(0, EVIDENCE_DEPTH);
-  if (considered.length === 0) return { answered: false, reason: 'the story has no passages' };
-  const best = {
-    similarity: Math.max(...considered.map((e) => e.similarity)),
-    coverage: Math.max(...considered.map((e) => e.coverage)),
-    highlightHasAnswerType: considered.some((e) => e.highlightHasAnswerType),
+export interface RankedEvidence {
+  score: number;
+  similarity: number;
+  coverage: number;
+  passageCoverage: number;
+  highlightHasAnswerType: boolean;
+}
+
+export function answerabilityFeatures(index: Pick<StoryIndex, 'documentFrequency'>, question: AnalysedQuestion, ranked: readonly RankedEvidence[], offTopicSimilarity: number): Float64Array {
+  const top = ranked.slice(0, EVIDENCE_DEPTH);
+  const best = (pick: (e: RankedEvidence) => number): number => (top.length === 0 ? 0 : Math.max(...top.map(pick)));
+  let totalWeight = 0;
+  let unknownWeight = 0;
+  for (const [term, weight] of question.terms) {
+    totalWeight += weight;
+    if (!index.documentFrequency.has(term)) unknownWeight += weight;
+  }
+  const topSimilarity = best((e) => e.similarity);
+  const values: Record<(typeof ANSWERABILITY_FEATURES)[number], number> = {
+    top_score: ranked[0]?.score ?? 0,
+    score_margin: ranked.length > 1 ? (ranked[0]?.score ?? 0) - (ranked[1]?.score ?? 0) : 0,
+    top_similarity: topSimilarity,
+    top_coverage: best((e) => e.coverage),
+    top_passage_coverage: best((e) => e.passageCoverage),
+    answer_type_missing: question.answerType !== undefined && !top.some((e) => e.highlightHasAnswerType) ? 1 : 0,
+    unmentioned: Math.min(2, question.unmentioned.length),
+    unknown_term_share: totalWeight > 0 ? unknownWeight / totalWeight : 0,
+    off_topic_similarity: offTopicSimilarity,
+    off_topic_margin: offTopicSimilarity - topSimilarity,
+    question_terms_log: Math.log1p(question.terms.size),
   };
-  if (question.unmentioned.length > 0) return { answered: false, reason: `the story never mentions ${question.unmentioned.join(', ')}` };
-  if (best.similarity < ANSWERABILITY_THRESHOLDS.similarity && best.coverage < ANSWERABILITY_THRESHOLDS.coverage) {
-    return { answered: false, reason: `best passage too far (similarity ${best.similarity.toFixed(2)}, coverage ${best.coverage.toFixed(2)})` };
-  }
-  const { offTopicMargin, strongCoverage } = ANSWERABILITY_THRESHOLDS;
-  if (offTopicSimilarity !== undefined && best.coverage < strongCoverage && best.similarity - offTopicSimilarity < -offTopicMargin) {
-    return { answered: false, reason: `closer to everyday questions about other things (${offTopicSimilarity.toFixed(2)}) than to the story (${best.similarity.toFixed(2)})` };
-  }
-  const asked = question.answerType;
-  if (asked !== undefined && STATED_ANSWER_TYPES.has(asked) && !best.highlightHasAnswerType) {
-    return { answered: false, reason: `no passage states the ${asked} asked for` };
-  }
-  return { answered: true };
+  return Float64Array.from(ANSWERABILITY_FEATURES, (name) => values[name]);
 }

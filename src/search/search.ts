@@ -1,65 +1,75 @@
 /**
  * @module search: question → ranked passages with their best sentence, and whether the story
- * answers it at all. Lexical (BM25) and dense (HNSW) retrieval each propose candidates; every
- * candidate is then scored on both signals at passage and sentence level and fused.
+ * answers it at all. Candidates and their evidence come from candidates.ts, their features from
+ * features.ts; the trained model (ranker.ts) orders them and decides whether to decline.
  */
 import type { Passage, Span } from '../corpus/article.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { IndexedArticle, StoryIndex } from '../index/story-index.js';
-import { termOf, termsOf, words } from '../index/terms.js';
-import { containsAnswerType } from './answer-type.js';
-import { decide } from './answerability.js';
-import { type CandidateFeatures, fuse, reciprocalRankFusion } from './fuse.js';
+import { answerabilityFeatures } from './answerability.js';
+import { type Candidate, type CandidateTimings, gatherCandidates } from './candidates.js';
 import type { WordSet } from './dictionary.js';
+import { candidateFeatures } from './features.js';
 import { bestSentence } from './highlight.js';
 import { oneResultPerParagraph } from './paragraphs.js';
-import { type AnalysedQuestion, analyseQuestion } from './query.js';
+import type { AnalysedQuestion } from './query.js';
+import { type RankingModel, answerProbability, rankScores } from './ranker.js';
 
 export interface RankedPassage {
   passage: Passage;
   article: IndexedArticle;
-  /** Fused relevance in [0, 1.1]; comparable within one question, not across questions. */
+  /**
+   * How sure the method is that this passage is the answering one, among the candidates: for the
+   * trained ranker a probability (softmax of its scores), for single-signal methods their own score.
+   */
   score: number;
+  /** The trained ranker's raw score: what the answerability model reads. */
+  rankerScore: number;
   /** The sentence that best answers the question. */
   highlight: Span;
-  /** Best cosine similarity between the question and the passage or one of its sentences. */
+  /** Best cosine similarity between the question and one of the passage's sentences. */
   similarity: number;
   /** Share of the question's term weight found in the best sentence. */
   coverage: number;
+  /** Share of the question's term weight found anywhere in the passage. */
+  passageCoverage: number;
   /** Whether the highlighted sentence holds the kind of answer asked for (a time for "when", ...). */
   highlightHasAnswerType: boolean;
 }
 
-export interface SearchTimings {
-  embedMs: number;
-  lexicalMs: number;
-  vectorMs: number;
-  fusionMs: number;
+export interface SearchTimings extends CandidateTimings {
+  rankingMs: number;
 }
 
 export interface SearchResult {
   question: AnalysedQuestion;
   /** False when the story does not answer the question; `passages` then holds the closest ones anyway. */
   answered: boolean;
-  /** Why the question was declined, for logs and evaluation. */
-  declineReason?: string | undefined;
+  /** The answerability model's inputs, and its probability that the story answers the question. */
+  answerability: { features: Float64Array; probability: number };
   /** Best first. */
   passages: RankedPassage[];
   timings: SearchTimings;
 }
 
-/** "hybrid" is the product; the single-retriever methods exist to measure what fusion adds. */
-export type SearchMethod = 'hybrid' | 'bm25' | 'dense' | 'rrf';
+/** "ranker" is the product; the single-retriever methods exist to measure what it adds. */
+export const SEARCH_METHODS = ['ranker', 'bm25', 'dense', 'rrf'] as const;
+export type SearchMethod = (typeof SEARCH_METHODS)[number];
 
 export interface SearchOptions {
-  /** @default 'hybrid' */
+  /** @default 'ranker' */
   method?: SearchMethod;
   /** Passages to return. @default 10 */
   limit?: number;
-  /** Candidates taken from each retriever before fusion. @default 50 */
+  /** Candidates taken from each retriever before ranking. @default 50 */
   candidates?: number;
-  /** What the engine knows of the world outside the story, to decline questions about other things. */
-  outside?: OutsideKnowledge;
+}
+
+/** What searching needs besides the index. */
+export interface SearchTools {
+  embedder: Pick<Embedder, 'embedQuery'>;
+  outside: OutsideKnowledge;
+  model: RankingModel;
 }
 
 export interface OutsideKnowledge {
@@ -75,120 +85,75 @@ function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-const articleMaps = new WeakMap<StoryIndex, Map<string, IndexedArticle>>();
-function articleOf(index: StoryIndex, passage: Passage): IndexedArticle {
-  let byId = articleMaps.get(index);
-  if (!byId) {
-    byId = new Map(index.articles.map((article) => [article.id, article]));
-    articleMaps.set(index, byId);
+function softmax(scores: readonly number[]): number[] {
+  const top = Math.max(...scores);
+  const exps = scores.map((s) => Math.exp(s - top));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
+}
+
+/** Reciprocal-rank fusion (k = 60, as in Cormack et al.): the usual unlearned baseline, kept to compare against. */
+export function reciprocalRankFusion(scoreLists: readonly (readonly number[])[], k = 60): number[] {
+  const fused = new Array<number>(scoreLists[0]?.length ?? 0).fill(0);
+  for (const scores of scoreLists) {
+    const order = scores.map((_, i) => i).sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
+    order.forEach((candidate, rank) => {
+      fused[candidate] = (fused[candidate] ?? 0) + 1 / (k + rank + 1);
+    });
   }
-  const article = byId.get(passage.articleId);
-  if (!article) throw new Error(`passage ${passage.id} has no article`);
-  return article;
+  return fused;
 }
 
-/** Per-sentence evidence for one candidate passage. */
-function sentenceEvidence(index: StoryIndex, label: number, passage: Passage, question: AnalysedQuestion, totalWeight: number, queryVector: Float32Array) {
-  const similarities = index.sentenceVectors.similarities(label, queryVector);
-  return passage.sentences.map((span, s) => {
-    const sentence = passage.text.slice(span[0], span[1]);
-    const present = new Set(termsOf(sentence));
-    let matched = 0;
-    for (const [term, weight] of question.terms) if (present.has(term)) matched += weight;
-    return {
-      span,
-      coverage: totalWeight > 0 ? matched / totalWeight : 0,
-      similarity: similarities[s] ?? -1,
-      hasAnswerType: question.answerType !== undefined && containsAnswerType(sentence, question.answerType),
-    };
-  });
-}
-
-function scoreCandidates(method: SearchMethod, features: readonly CandidateFeatures[], evidence: readonly { passageSimilarity: number }[]): number[] {
+function methodScores(method: SearchMethod, candidates: readonly Candidate[], rankerScores: readonly number[]): number[] {
   switch (method) {
-    case 'hybrid':
-      return fuse(features);
+    case 'ranker':
+      return softmax(rankerScores);
     case 'bm25':
-      return features.map((f) => f.bm25);
+      return candidates.map((c) => c.bm25);
     case 'dense':
-      return evidence.map((e) => e.passageSimilarity);
+      return candidates.map((c) => c.passageSimilarity);
     case 'rrf':
-      return reciprocalRankFusion([features.map((f) => f.bm25), evidence.map((e) => e.passageSimilarity)]);
+      return reciprocalRankFusion([candidates.map((c) => c.bm25), candidates.map((c) => c.passageSimilarity)]);
   }
 }
 
-/**
- * A term in thousands of passages costs a long postings scan and, with its low IDF, barely moves
- * the ranking: such terms are left out of the lexical query (the rarest term always stays). Their
- * weight still counts in sentence coverage.
- */
-const MAX_QUERY_TERM_PASSAGES = 5_000;
-
-function lexicalQuery(index: StoryIndex, question: AnalysedQuestion): string {
-  const content = words(question.text).flatMap(({ word }) => {
-    const term = termOf(word);
-    return term === undefined ? [] : [{ word, passages: index.documentFrequency.get(term) ?? 0 }];
-  });
-  const kept = content.filter(({ passages }) => passages <= MAX_QUERY_TERM_PASSAGES);
-  if (kept.length > 0) return kept.map(({ word }) => word).join(' ');
-  const rarest = content.reduce<(typeof content)[number] | undefined>((best, c) => (best === undefined || c.passages < best.passages ? c : best), undefined);
-  return rarest?.word ?? question.text;
-}
-
-export async function searchStory(index: StoryIndex, embedder: Pick<Embedder, 'embedQuery'>, question: string, options: SearchOptions = {}): Promise<SearchResult> {
-  const limit = options.limit ?? 10;
-  const candidates = options.candidates ?? 50;
-  const analysed = analyseQuestion(question, {
-    vocabulary: index.vocabulary,
-    documentFrequency: index.documentFrequency,
-    passageCount: index.passages.length,
-    englishWords: options.outside?.englishWords,
-  });
-
-  let mark = performance.now();
-  const lap = (): number => {
-    const now = performance.now();
-    const elapsed = now - mark;
-    mark = now;
-    return elapsed;
-  };
-  const queryVector = await embedder.embedQuery(analysed.text);
-  const embedMs = lap();
-  const lexicalHits = index.lexical.search(lexicalQuery(index, analysed), candidates);
-  const lexicalMs = lap();
-  const vectorHits = index.vectors.search(queryVector, candidates, index.passageVectors);
-  const vectorMs = lap();
-
-  const bm25 = new Map(lexicalHits.map((hit) => [hit.passage, hit.score]));
-  const vectorSimilarity = new Map(vectorHits.map((hit) => [hit.passage, hit.similarity]));
-  const labels = [...new Set([...lexicalHits.map((h) => h.passage), ...vectorHits.map((h) => h.passage)])];
-  const totalWeight = [...analysed.terms.values()].reduce((sum, weight) => sum + weight, 0);
-  const evidence = labels.map((label) => {
-    const passage = index.passages.get(label);
-    const sentences = sentenceEvidence(index, label, passage, analysed, totalWeight, queryVector);
-    const passageSimilarity = vectorSimilarity.get(label) ?? index.passageVectors.similarities(label, queryVector)[0] ?? -1;
-    return { label, passage, sentences, passageSimilarity };
-  });
-  const features: CandidateFeatures[] = evidence.map(({ label, sentences, passageSimilarity }) => ({
-    bm25: bm25.get(label) ?? 0,
-    similarity: Math.max(passageSimilarity, ...sentences.map((s) => s.similarity)),
-    coverage: Math.max(0, ...sentences.map((s) => s.coverage)),
-    hasAnswerType: sentences.some((s) => s.hasAnswerType),
-  }));
-  const scores = scoreCandidates(options.method ?? 'hybrid', features, evidence);
-  const scored = evidence
-    .map(({ label, passage, sentences }, k) => {
+export async function searchStory(index: StoryIndex, tools: SearchTools, question: string, options: SearchOptions = {}): Promise<SearchResult> {
+  const set = await gatherCandidates(index, tools.embedder, question, { candidates: options.candidates, englishWords: tools.outside.englishWords });
+  const started = performance.now();
+  const rankerScores = rankScores(tools.model, candidateFeatures(set));
+  const scores = methodScores(options.method ?? 'ranker', set.candidates, rankerScores);
+  const scored = set.candidates
+    .map((candidate, k) => {
+      const { label, passage, article, sentences, passageCoverage } = candidate;
       const best = sentences[bestSentence(sentences)];
-      const highlight = best?.span ?? ([0, passage.text.length] as const);
-      const { similarity, coverage } = features[k] as CandidateFeatures;
-      return { label, passage, article: articleOf(index, passage), score: scores[k] ?? 0, highlight, similarity, coverage, highlightHasAnswerType: best?.hasAnswerType ?? false };
+      return {
+        label,
+        passage,
+        article,
+        score: scores[k] ?? 0,
+        rankerScore: rankerScores[k] ?? 0,
+        highlight: best?.span ?? ([0, passage.text.length] as const),
+        similarity: Math.max(-1, ...sentences.map((s) => s.similarity)),
+        coverage: Math.max(0, ...sentences.map((s) => s.coverage)),
+        passageCoverage,
+        highlightHasAnswerType: best?.hasAnswerType ?? false,
+      };
     })
-    .sort((a, b) => b.score - a.score);
-  const ranked: RankedPassage[] = oneResultPerParagraph(index.passages, scored, limit).map(({ label: _label, ...result }) => result);
-  const fusionMs = lap();
+    .sort((a, b) => b.score - a.score || a.label - b.label);
+  const ranked: RankedPassage[] = oneResultPerParagraph(index.passages, scored, options.limit ?? 10).map(({ label: _label, ...result }) => result);
 
-  const offTopic = options.outside?.offTopic ?? [];
-  const offTopicSimilarity = offTopic.length > 0 ? Math.max(...offTopic.map((vector) => dot(queryVector, vector))) : undefined;
-  const { answered, reason } = decide(analysed, ranked, offTopicSimilarity);
-  return { question: analysed, answered, declineReason: reason, passages: ranked, timings: { embedMs, lexicalMs, vectorMs, fusionMs } };
+  const offTopic = tools.outside.offTopic;
+  const offTopicSimilarity = offTopic.length > 0 ? Math.max(...offTopic.map((vector) => dot(set.queryVector, vector))) : 0;
+  // The answerability model reads the ranker's view of the passages, whichever method ordered them.
+  const evidence = ranked.map((r) => ({ ...r, score: r.rankerScore })).sort((a, b) => b.score - a.score);
+  const features = answerabilityFeatures(index, set.question, evidence, offTopicSimilarity);
+  const probability = answerProbability(tools.model, features);
+  const rankingMs = performance.now() - started;
+  return {
+    question: set.question,
+    answered: ranked.length > 0 && probability >= tools.model.answerability.threshold,
+    answerability: { features, probability },
+    passages: ranked,
+    timings: { ...set.timings, rankingMs },
+  };
 }

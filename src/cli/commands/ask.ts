@@ -61,7 +61,7 @@ export const ask: CliCommand = {
     const app = await context.openApp();
     try {
       const result = await app.ask(question, { limit: Math.max(top, DEFAULT_TOP) });
-      if (!result.answered) context.logger.info({ reason: result.declineReason }, 'question declined');
+      if (!result.answered) context.logger.info({ answerProbability: result.answerability.probability }, 'question declined');
       const isTerminal = (context.stdout as NodeJS.WriteStream).isTTY === true;
       context.stdout.write(values.json ? `${JSON.stringify(toJson(question, result, top))}\n` : toText(result, top, isTerminal));
       return 0;

@@ -7,6 +7,7 @@ import { openEngine } from '../../app.js';
 import { evaluateCorpora, type ShapeReport } from '../../evaluation/corpus-eval.js';
 import { loadSplit, loadStoryData } from '../../evaluation/squad-data.js';
 import { CORPUS_SHAPES, type CorpusShape, CorpusIndexes, articleNeighbours, planCorpora } from '../../evaluation/story-corpora.js';
+import { loadRankingModel } from '../../search/ranker.js';
 import type { SearchMethod } from '../../search/search.js';
 import type { CliContext, ParsedValues } from '../command.js';
 
@@ -68,7 +69,7 @@ export async function evaluateDataCorpora(context: CliContext, options: CorporaE
   try {
     await indexes.prepare(articles, context.progress);
     const corpora = planCorpora(data, articles, articleNeighbours(indexes.vectors), { seed: options.seed, questionsPerArticle: options.questionsPerArticle, shapes: options.shapes });
-    const reports = await evaluateCorpora(corpora, indexes, { ...engine, methods: options.methods }, (done, total) => {
+    const reports = await evaluateCorpora(corpora, indexes, { ...engine, model: loadRankingModel() }, options.methods, (done, total) => {
       if (done % 10 === 0 || done === total) context.stderr.write(`Evaluated ${done}/${total} corpora…\n`);
     });
     context.stdout.write(json ? `${JSON.stringify(reports)}\n` : formatShapeReports(reports));

@@ -1,11 +1,11 @@
 /** `eval FILE.jsonl`: retrieval quality (hit@1, hit@3, MRR, declines) on a question set. */
 import { readFile } from 'node:fs/promises';
 import { anyRunHit1, EVAL_DEPTH, type EvalOutcome, parseQuestions, report, runQuestions } from '../../search/evaluate.js';
-import type { SearchMethod } from '../../search/search.js';
+import { SEARCH_METHODS, type SearchMethod } from '../../search/search.js';
 import type { CliCommand } from '../command.js';
 import { corporaEvalOptions, evaluateDataCorpora } from './eval-corpora.js';
 
-const METHODS: readonly SearchMethod[] = ['hybrid', 'bm25', 'dense', 'rrf'];
+const METHODS: readonly SearchMethod[] = SEARCH_METHODS;
 
 function isSearchMethod(value: unknown): value is SearchMethod {
   return METHODS.includes(value as SearchMethod);
@@ -14,7 +14,7 @@ function isSearchMethod(value: unknown): value is SearchMethod {
 export const evaluate: CliCommand = {
   name: 'eval',
   summary: 'measure retrieval quality on a JSONL question set',
-  usage: 'eval [--json] [--method hybrid|bm25|dense|rrf | --ceiling] FILE.jsonl | eval --data DIR [--split validation|training] [--sample N] [--seed S] [--shapes one-article,few-articles,many-articles]',
+  usage: 'eval [--json] [--method ranker|bm25|dense|rrf | --ceiling] FILE.jsonl | eval --data DIR [--split validation|training] [--sample N] [--seed S] [--shapes one-article,few-articles,many-articles]',
   options: {
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
@@ -37,7 +37,7 @@ export const evaluate: CliCommand = {
       return evaluateDataCorpora(context, options, values.json === true);
     }
     const [file] = positionals;
-    const method = values.method ?? 'hybrid';
+    const method = values.method ?? 'ranker';
     if (file === undefined || !isSearchMethod(method)) {
       context.stderr.write(`usage: npm run ${this.usage}\n`);
       return 2;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/evaluation/random.js';
+import { type RankingSet, fitLogistic, fitNeural, fitTrees, hitAt1, scoreSet } from './fit.js';
+
+/** Questions of 10 candidates each; the answering one is the one `isAnswer` picks from its two features. */
+function synthetic(questions: number, seed: number, answerFeature: (random: () => number) => [number, number], otherFeature: (random: () => number) => [number, number]): RankingSet {
+  const random = seededRandom(seed);
+  const width = 2;
+  const candidates = 10;
+  const set: RankingSet = { width, x: new Float64Array(questions * candidates * width), target: new Float64Array(questions * candidates), start: new Uint32Array(questions + 1), weight: new Float64Array(questions).fill(1) };
+  for (let q = 0; q < questions; q += 1) {
+    set.start[q] = q * candidates;
+    const answer = Math.floor(random() * candidates);
+    for (let c = 0; c < candidates; c += 1) {
+      const r = q * candidates + c;
+      set.x.set(c === answer ? answerFeature(random) : otherFeature(random), r * width);
+      set.target[r] = c === answer ? 1 : 0;
+    }
+  }
+  set.start[questions] = questions * candidates;
+  return set;
+}
+
+// Answers score higher on feature 0; feature 1 is noise.
+const monotone = (random: () => number): [number, number] => [1 + random(), random() * 4 - 2];
+const plain = (random: () => number): [number, number] => [random() * 1.5 - 1, random() * 4 - 2];
+// Answers sit in a band of feature 0 that others surround: no linear score can find them.
+const band = (random: () => number): [number, number] => [random() * 0.4 - 0.2, random() * 4 - 2];
+const outside = (random: () => number): [number, number] => [(random() < 0.5 ? -1 : 1) * (0.5 + random() * 1.5), random() * 4 - 2];
+
+describe('ranker fitting', () => {
+  const train = synthetic(400, 1, monotone, plain);
+  const test = synthetic(200, 2, monotone, plain);
+
+  it.each([
+    ['linear', () => fitNeural(train, { seed: 1, epochs: 10, batch: 32, rate: 0.05, l2: 0, hidden: 0 })],
+    ['mlp', () => fitNeural(train, { seed: 1, epochs: 10, batch: 32, rate: 0.02, l2: 0, hidden: 8 })],
+    ['trees', () => fitTrees(train, { rounds: 30, depth: 3, rate: 0.3, lambda: 1, minLeafHessian: 0.1 })],
+  ])('%s learns to rank the answer first on unseen questions', (_family, fit) => {
+    expect(hitAt1(test, scoreSet(fit(), test))).toBeGreaterThan(0.9);
+  });
+
+  it('trees and the MLP learn a band that a linear score cannot', () => {
+    const bandTrain = synthetic(400, 3, band, outside);
+    const bandTest = synthetic(200, 4, band, outside);
+    const linear = fitNeural(bandTrain, { seed: 1, epochs: 10, batch: 32, rate: 0.05, l2: 0, hidden: 0 });
+    const trees = fitTrees(bandTrain, { rounds: 30, depth: 3, rate: 0.3, lambda: 1, minLeafHessian: 0.1 });
+    const mlp = fitNeural(bandTrain, { seed: 1, epochs: 30, batch: 32, rate: 0.02, l2: 0, hidden: 8 });
+    expect(hitAt1(bandTest, scoreSet(linear, bandTest))).toBeLessThan(0.5);
+    expect(hitAt1(bandTest, scoreSet(trees, bandTest))).toBeGreaterThan(0.9);
+    expect(hitAt1(bandTest, scoreSet(mlp, bandTest))).toBeGreaterThan(0.8);
+  });
+
+  it('is deterministic: the same data and seed give the same model', () => {
+    expect(fitNeural(train, { seed: 7, epochs: 2, batch: 32, rate: 0.02, l2: 0, hidden: 4 })).toEqual(fitNeural(train, { seed: 7, epochs: 2, batch: 32, rate: 0.02, l2: 0, hidden: 4 }));
+  });
+});
+
+describe('fitLogistic', () => {
+  it('separates two classes along the feature that tells them apart, weighting examples as told', () => {
+    const x = [-2, -1, -0.5, 0.5, 1, 2].map((v) => Float64Array.of(v, 0.3));
+    const y = [0, 0, 0, 1, 1, 1];
+    const { weights, bias } = fitLogistic(x, y, [1, 1, 1, 1, 1, 1], { epochs: 300, rate: 0.1, l2: 0 });
+    expect(weights[0]).toBeGreaterThan(1);
+    expect(Math.abs(bias)).toBeLessThan(0.5);
+    const skewed = fitLogistic(x, y, [5, 5, 5, 1, 1, 1], { epochs: 300, rate: 0.1, l2: 0 });
+    expect(skewed.bias).toBeLessThan(bias);
+  });
+});

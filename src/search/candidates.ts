@@ -1,0 +1,187 @@
+/**
+ * @module candidates: the passages worth ranking for a question, and the evidence about each that
+ * the ranker reads. Lexical (BM25) and dense (HNSW) retrieval each propose candidates; each is then
+ * read at passage and sentence level, with the similarity of its neighbouring paragraphs. Answering
+ * and training (scripts/train.ts) both gather candidates here: one code path.
+ */
+import type { Passage, Span } from '../corpus/article.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import type { IndexedArticle, StoryIndex } from '../index/story-index.js';
+import { termOf, termsOf, words } from '../index/terms.js';
+import { containsAnswerType } from './answer-type.js';
+import type { WordSet } from './dictionary.js';
+import type { SentenceEvidence } from './highlight.js';
+import { type AnalysedQuestion, analyseQuestion } from './query.js';
+
+export interface SentenceFacts extends SentenceEvidence {
+  span: Span;
+}
+
+export interface Candidate {
+  /** The passage's position in the index. */
+  label: number;
+  passage: Passage;
+  article: IndexedArticle;
+  /** Paragraphs in its article. */
+  articleParagraphs: number;
+  /** BM25 score; 0 when the lexical side did not find it. */
+  bm25: number;
+  /** 0-based rank among the lexical hits; undefined when the lexical side did not find it. */
+  lexicalRank: number | undefined;
+  /** Cosine similarity of the question and the passage. */
+  passageSimilarity: number;
+  sentences: SentenceFacts[];
+  /** Share of the question's term weight found anywhere in the passage. */
+  passageCoverage: number;
+  /** Similarity of the question and the previous paragraph of the same article; undefined for its first. */
+  previousSimilarity: number | undefined;
+  /** Similarity of the question and the next paragraph of the same article; undefined for its last. */
+  nextSimilarity: number | undefined;
+}
+
+export interface CandidateTimings {
+  embedMs: number;
+  lexicalMs: number;
+  vectorMs: number;
+  evidenceMs: number;
+}
+
+export interface CandidateSet {
+  question: AnalysedQuestion;
+  queryVector: Float32Array;
+  candidates: Candidate[];
+  timings: CandidateTimings;
+}
+
+export interface GatherOptions {
+  /** Candidates taken from each retriever. @default 50 */
+  candidates?: number;
+  /** Common English words, to tell names the story never mentions from ordinary words. */
+  englishWords?: WordSet | undefined;
+}
+
+/** Per index: its articles by id, and how many paragraphs each has. */
+interface ArticleTable {
+  byId: Map<string, IndexedArticle>;
+  paragraphs: Map<string, number>;
+}
+const articleTables = new WeakMap<StoryIndex, ArticleTable>();
+function articleTable(index: StoryIndex): ArticleTable {
+  let table = articleTables.get(index);
+  if (!table) {
+    const paragraphs = new Map<string, number>();
+    for (let label = 0; label < index.passages.length; label += 1) {
+      const { article, paragraph } = index.passages.location(label);
+      const id = index.articles[article]?.id ?? '';
+      paragraphs.set(id, Math.max(paragraphs.get(id) ?? 0, paragraph));
+    }
+    table = { byId: new Map(index.articles.map((article) => [article.id, article])), paragraphs };
+    articleTables.set(index, table);
+  }
+  return table;
+}
+
+/**
+ * A term in thousands of passages costs a long postings scan and, with its low IDF, barely moves
+ * the ranking: such terms are left out of the lexical query (the rarest term always stays). Their
+ * weight still counts in coverage.
+ */
+const MAX_QUERY_TERM_PASSAGES = 5_000;
+
+function lexicalQuery(index: StoryIndex, question: AnalysedQuestion): string {
+  const content = words(question.text).flatMap(({ word }) => {
+    const term = termOf(word);
+    return term === undefined ? [] : [{ word, passages: index.documentFrequency.get(term) ?? 0 }];
+  });
+  const kept = content.filter(({ passages }) => passages <= MAX_QUERY_TERM_PASSAGES);
+  if (kept.length > 0) return kept.map(({ word }) => word).join(' ');
+  const rarest = content.reduce<(typeof content)[number] | undefined>((best, c) => (best === undefined || c.passages < best.passages ? c : best), undefined);
+  return rarest?.word ?? question.text;
+}
+
+/** Share of the question's term weight among `present` terms. */
+export function termCoverage(question: AnalysedQuestion, present: ReadonlySet<string>): number {
+  let total = 0;
+  let matched = 0;
+  for (const [term, weight] of question.terms) {
+    total += weight;
+    if (present.has(term)) matched += weight;
+  }
+  return total > 0 ? matched / total : 0;
+}
+
+/** The label of the nearest part of the paragraph `step` (±1) away from `label`'s, in the same article; undefined past its edge. */
+function neighbourParagraph(index: StoryIndex, label: number, step: -1 | 1): number | undefined {
+  const here = index.passages.location(label);
+  let other = label + step;
+  while (other >= 0 && other < index.passages.length) {
+    const there = index.passages.location(other);
+    if (there.article !== here.article) return undefined;
+    if (there.paragraph !== here.paragraph) return there.paragraph === here.paragraph + step ? other : undefined;
+    other += step;
+  }
+  return undefined;
+}
+
+function similarityOf(index: StoryIndex, label: number | undefined, queryVector: Float32Array): number | undefined {
+  return label === undefined ? undefined : index.passageVectors.similarities(label, queryVector)[0];
+}
+
+export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedder, 'embedQuery'>, question: string, options: GatherOptions = {}): Promise<CandidateSet> {
+  const depth = options.candidates ?? 50;
+  const analysed = analyseQuestion(question, {
+    vocabulary: index.vocabulary,
+    documentFrequency: index.documentFrequency,
+    passageCount: index.passages.length,
+    englishWords: options.englishWords,
+  });
+  let mark = performance.now();
+  const lap = (): number => {
+    const now = performance.now();
+    const elapsed = now - mark;
+    mark = now;
+    return elapsed;
+  };
+  const queryVector = await embedder.embedQuery(analysed.text);
+  const embedMs = lap();
+  const lexicalHits = index.lexical.search(lexicalQuery(index, analysed), depth);
+  const lexicalMs = lap();
+  const vectorHits = index.vectors.search(queryVector, depth, index.passageVectors);
+  const vectorMs = lap();
+
+  const lexicalRanks = new Map(lexicalHits.map((hit, rank) => [hit.passage, { rank, score: hit.score }]));
+  const vectorSimilarity = new Map(vectorHits.map((hit) => [hit.passage, hit.similarity]));
+  const labels = [...new Set([...lexicalHits.map((h) => h.passage), ...vectorHits.map((h) => h.passage)])];
+  const articles = articleTable(index);
+  const candidates = labels.map((label): Candidate => {
+    const passage = index.passages.get(label);
+    const similarities = index.sentenceVectors.similarities(label, queryVector);
+    const sentences = passage.sentences.map((span, s): SentenceFacts => {
+      const sentence = passage.text.slice(span[0], span[1]);
+      return {
+        span,
+        coverage: termCoverage(analysed, new Set(termsOf(sentence))),
+        similarity: similarities[s] ?? -1,
+        hasAnswerType: analysed.answerType !== undefined && containsAnswerType(sentence, analysed.answerType),
+      };
+    });
+    const article = articles.byId.get(passage.articleId);
+    if (!article) throw new Error(`passage ${passage.id} has no article`);
+    const lexical = lexicalRanks.get(label);
+    return {
+      label,
+      passage,
+      article,
+      articleParagraphs: articles.paragraphs.get(article.id) ?? 1,
+      bm25: lexical?.score ?? 0,
+      lexicalRank: lexical?.rank,
+      passageSimilarity: vectorSimilarity.get(label) ?? similarityOf(index, label, queryVector) ?? -1,
+      sentences,
+      passageCoverage: termCoverage(analysed, new Set(termsOf(passage.text))),
+      previousSimilarity: similarityOf(index, neighbourParagraph(index, label, -1), queryVector),
+      nextSimilarity: similarityOf(index, neighbourParagraph(index, label, 1), queryVector),
+    };
+  });
+  const evidenceMs = lap();
+  return { question: analysed, queryVector, candidates, timings: { embedMs, lexicalMs, vectorMs, evidenceMs } };
+}
