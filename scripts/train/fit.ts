@@ -217,8 +217,9 @@ export interface TreesOptions {
   lambda: number;
   /** Smallest hessian sum a leaf may hold. */
   minLeafHessian: number;
-  /** Called every `every` rounds with the scorer so far, e.g. to track validation. */
-  onRound?: (round: number, scorer: Scorer) => void;
+  /** Sets scored as trees are added (incrementally), passed to `onRound` every `every` rounds. */
+  validation?: readonly RankingSet[];
+  onRound?: (round: number, validationScores: readonly Float64Array[]) => void;
   every?: number;
 }
 
@@ -264,6 +265,8 @@ export function fitTrees(set: RankingSet, options: TreesOptions): Scorer {
   const hessian = new Float64Array(rows);
   const questions = Array.from({ length: set.start.length - 1 }, (_, q) => q);
   const trees: Tree[] = [];
+  const validation = options.validation ?? [];
+  const validationScores = validation.map((other) => new Float64Array(other.target.length));
   const histogramG = new Float64Array(width * BINS);
   const histogramH = new Float64Array(width * BINS);
   for (let round = 0; round < options.rounds; round += 1) {
@@ -332,7 +335,11 @@ export function fitTrees(set: RankingSet, options: TreesOptions): Scorer {
     trees.push(tree);
     const scorer: Scorer = { family: 'trees', trees: [tree] };
     for (let r = 0; r < rows; r += 1) scores[r] = (scores[r] ?? 0) + scoreRow(scorer, set.x.subarray(r * width, (r + 1) * width));
-    if (options.onRound && (round + 1) % (options.every ?? 10) === 0) options.onRound(round + 1, { family: 'trees', trees: [...trees] });
+    validation.forEach((other, v) => {
+      const otherScores = validationScores[v] as Float64Array;
+      for (let r = 0; r < otherScores.length; r += 1) otherScores[r] = (otherScores[r] ?? 0) + scoreRow(scorer, other.x.subarray(r * width, (r + 1) * width));
+    });
+    if (options.onRound && (round + 1) % (options.every ?? 10) === 0) options.onRound(round + 1, validationScores);
   }
   return { family: 'trees', trees };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MAX_ARTICLE_BYTES, listCorpus } from './load-corpus.js';
 
 /** Bump when cleaning or splitting changes, so indexes built by older rules are rebuilt. */
-export const CORPUS_PIPELINE_VERSION = 1;
+export const CORPUS_PIPELINE_VERSION = 2;
 
 /** What identifies one file's content: its hash, or for a file too large to be an article, its size and time. */
 async function contentOf(path: string): Promise<string> {

@@ -9,7 +9,8 @@ import { type SearchMethod, type SearchTools, searchStory } from '../search/sear
 import type { CorpusIndexes, CorpusShape, StoryCorpus } from './story-corpora.js';
 
 export interface ShapeReport {
-  shape: CorpusShape;
+  /** A corpus shape, or a name for another set of corpora. */
+  shape: CorpusShape | string;
   corpora: number;
   /** One report per method, same questions. */
   methods: Partial<Record<SearchMethod, EvalReport>>;

@@ -64,10 +64,16 @@ interface StoredVector {
   sentence?: number;
 }
 
+/** Per previous build, its texts' keys: computed once, however many builds reuse it (tools build many corpora from one). */
+const storedVectors = new WeakMap<StoryIndex, Map<string, StoredVector>>();
+
 /** Every text the previous build embedded, keyed like new ones; vectors are read only when reused. */
 function previousVectors(previous: StoryIndex | undefined): Map<string, StoredVector> {
+  if (!previous) return new Map();
+  const known = storedVectors.get(previous);
+  if (known) return known;
   const stored = new Map<string, StoredVector>();
-  if (!previous) return stored;
+  storedVectors.set(previous, stored);
   const settings = previous.manifest.embedding;
   for (let label = 0; label < previous.passages.length; label += 1) {
     const passage = previous.passages.get(label);

@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { acronymsOf, termsOf } from './terms.js';
 
 describe('terms', () => {
+  it('turns words that name JavaScript object properties into ordinary terms', () => {
+    const terms = termsOf('The constructor called toString and hasOwnProperty on __proto__ objects.');
+    expect(terms.every((term) => typeof term === 'string')).toBe(true);
+    expect(terms).toContain('constructor');
+  });
+
   it('stems, drops stopwords, folds accents and keeps numbers and abbreviations whole', () => {
     expect(termsOf('The officials renounced the use of force')).toEqual(['offici', 'renounc', 'us', 'forc']);
     expect(termsOf('Üzümcü said 1,400 people died at 4 p.m.')).toEqual(['uzumcu', '1400', 'peopl', 'di', '4', 'pm']);

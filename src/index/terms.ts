@@ -47,12 +47,12 @@ const CANONICAL = new Map(
 );
 
 /** Names often written out in full in articles and abbreviated in questions, or the other way round. */
-const PHRASES: Readonly<Record<string, string>> = {
+const PHRASES: ReadonlyMap<string, string> = new Map(Object.entries({
   'united nations': 'UN',
   'united states': 'US',
   'united kingdom': 'UK',
   'european union': 'EU',
-};
+}));
 
 /** Letters and digits, with inner apostrophes, dots and commas kept so "U.S.", "1,400" and "it's" stay whole. */
 const WORD = /[\p{L}\p{N}]+(?:['’.,][\p{L}\p{N}]+)*/gu;
@@ -88,7 +88,7 @@ export function termOf(word: string): string | undefined {
 function analyseWord(word: string): string | undefined {
   // Lower-case "us" is the pronoun; "US" and "U.S." are the country.
   if (word === 'us') return undefined;
-  const phrase = PHRASES[word.toLowerCase().replace(/\s+/, ' ')];
+  const phrase = PHRASES.get(word.toLowerCase().replace(/\s+/, ' '));
   if (phrase !== undefined) return phrase;
   const normalized = normalizeWord(word);
   if (normalized === '' || isStopword(normalized)) return undefined;
@@ -98,7 +98,7 @@ function analyseWord(word: string): string | undefined {
 }
 
 /** First words of the names in PHRASES, to test a pair only when it can be one. */
-const PHRASE_HEADS = new Set(Object.keys(PHRASES).map((phrase) => phrase.split(' ')[0]));
+const PHRASE_HEADS = new Set([...PHRASES.keys()].map((phrase) => phrase.split(' ')[0]));
 
 /** The words of a text, with their positions; a known two-word name ("United Nations") counts as one word. */
 export function words(text: string): { word: string; index: number }[] {
@@ -109,7 +109,7 @@ export function words(text: string): { word: string; index: number }[] {
     const second = found[k + 1];
     if (second && PHRASE_HEADS.has(first.word.toLowerCase())) {
       const pair = text.slice(first.index, second.index + second.word.length);
-      if (/^\S+\s+\S+$/.test(pair) && PHRASES[pair.toLowerCase().replace(/\s+/, ' ')] !== undefined) {
+      if (/^\S+\s+\S+$/.test(pair) && PHRASES.has(pair.toLowerCase().replace(/\s+/, ' '))) {
         merged.push({ word: pair, index: first.index });
         k += 1;
         continue;

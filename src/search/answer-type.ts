@@ -46,12 +46,6 @@ const PLACE = /\b(?:in|at|from|to|near|outside|into)\s+(?:the\s+)?\p{Lu}\p{Ll}+/
 
 const DETECTORS: Readonly<Record<AnswerType, RegExp>> = { time: TIME, quantity: QUANTITY, duration: QUANTITY, person: PERSON, place: PLACE };
 
-/**
- * Kinds of answer a passage must state outright to answer the question: a count or a time. A
- * duration is often given loosely ("would not wait long"), and people and places by pronoun.
- */
-export const STATED_ANSWER_TYPES: ReadonlySet<AnswerType> = new Set(['time', 'quantity']);
-
 export function containsAnswerType(sentence: string, type: AnswerType): boolean {
   return DETECTORS[type].test(sentence);
 }

@@ -15,6 +15,8 @@ import { type AnalysedQuestion, analyseQuestion } from './query.js';
 
 export interface SentenceFacts extends SentenceEvidence {
   span: Span;
+  /** The sentence's index terms. */
+  terms: ReadonlySet<string>;
 }
 
 export interface Candidate {
@@ -33,6 +35,8 @@ export interface Candidate {
   sentences: SentenceFacts[];
   /** Share of the question's term weight found anywhere in the passage. */
   passageCoverage: number;
+  /** The passage's index terms. */
+  passageTerms: ReadonlySet<string>;
   /** Similarity of the question and the previous paragraph of the same article; undefined for its first. */
   previousSimilarity: number | undefined;
   /** Similarity of the question and the next paragraph of the same article; undefined for its last. */
@@ -158,9 +162,11 @@ export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedde
     const similarities = index.sentenceVectors.similarities(label, queryVector);
     const sentences = passage.sentences.map((span, s): SentenceFacts => {
       const sentence = passage.text.slice(span[0], span[1]);
+      const terms = new Set(termsOf(sentence));
       return {
         span,
-        coverage: termCoverage(analysed, new Set(termsOf(sentence))),
+        terms,
+        coverage: termCoverage(analysed, terms),
         similarity: similarities[s] ?? -1,
         hasAnswerType: analysed.answerType !== undefined && containsAnswerType(sentence, analysed.answerType),
       };
@@ -168,6 +174,7 @@ export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedde
     const article = articles.byId.get(passage.articleId);
     if (!article) throw new Error(`passage ${passage.id} has no article`);
     const lexical = lexicalRanks.get(label);
+    const passageTerms = new Set(termsOf(passage.text));
     return {
       label,
       passage,
@@ -177,7 +184,8 @@ export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedde
       lexicalRank: lexical?.rank,
       passageSimilarity: vectorSimilarity.get(label) ?? similarityOf(index, label, queryVector) ?? -1,
       sentences,
-      passageCoverage: termCoverage(analysed, new Set(termsOf(passage.text))),
+      passageCoverage: termCoverage(analysed, passageTerms),
+      passageTerms,
       previousSimilarity: similarityOf(index, neighbourParagraph(index, label, -1), queryVector),
       nextSimilarity: similarityOf(index, neighbourParagraph(index, label, 1), queryVector),
     };

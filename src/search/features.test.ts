@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../corpus/article.js';
 import type { IndexedArticle } from '../index/story-index.js';
+import { termsOf } from '../index/terms.js';
 import type { Candidate, CandidateSet } from './candidates.js';
 import { FEATURE_NAMES, type FeatureName, candidateFeatures } from './features.js';
 import type { AnalysedQuestion } from './query.js';
@@ -18,8 +19,9 @@ function candidate(paragraph: number, text: string, evidence: Partial<Candidate>
     bm25: 0,
     lexicalRank: undefined,
     passageSimilarity: similarity,
-    sentences: [{ span, coverage, similarity, hasAnswerType }],
+    sentences: [{ span, terms: new Set(termsOf(text)), coverage, similarity, hasAnswerType }],
     passageCoverage: coverage,
+    passageTerms: new Set(termsOf(text)),
     previousSimilarity: undefined,
     nextSimilarity: undefined,
     ...rest,
@@ -65,6 +67,16 @@ describe('candidateFeatures', () => {
     });
     expect(dated).toMatchObject({ answer_type_best_sentence: 1, answer_type_any_sentence: 1, answer_type_missing: 0 });
     expect(undated).toMatchObject({ answer_type_best_sentence: 0, answer_type_any_sentence: 0, answer_type_missing: 1 });
+  });
+
+  it('counts the question’s words outside the headline separately: they name the detail asked for', () => {
+    const [lead, detail] = features({
+      question: question('what weapons deal did syria accept from Lavrov', [['weapon', 1], ['deal', 1], ['SYRIA', 1], ['accept', 1], ['lavrov', 1]]),
+      candidates: [candidate(1, 'Syria accepted the weapons deal.', { coverage: 0.8 }), candidate(4, 'Lavrov proposed it on Monday.', { coverage: 0.2 })],
+    });
+    // The lead matched four words of five, but only one of the two the headline does not hold.
+    expect(lead).toMatchObject({ passage_coverage: 0.8, sentence_novel_coverage: 0.5, passage_novel_coverage: 0.5, lead: 1 });
+    expect(detail).toMatchObject({ passage_coverage: 0.2, sentence_novel_coverage: 0.5, passage_novel_coverage: 0.5 });
   });
 
   it('reads the title, the article and the neighbouring paragraphs', () => {

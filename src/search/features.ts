@@ -8,6 +8,7 @@ import { termsOf } from '../index/terms.js';
 import type { IndexedArticle } from '../index/story-index.js';
 import { type Candidate, type CandidateSet, termCoverage } from './candidates.js';
 import { bestSentence } from './highlight.js';
+import type { AnalysedQuestion } from './query.js';
 
 export const FEATURE_NAMES = [
   /** BM25 over the best BM25 among the candidates (0 when the lexical side did not find it). */
@@ -26,6 +27,13 @@ export const FEATURE_NAMES = [
   'sentence_coverage',
   'sentence_coverage_gap',
   'passage_coverage',
+  /**
+   * The same two coverages counting only the question's words that are not in the article's title:
+   * a story's headline words are everywhere in it (its lead repeats them), the other words say
+   * which detail is asked for.
+   */
+  'sentence_novel_coverage',
+  'passage_novel_coverage',
   /** The best sentence (by coverage and similarity) holds the kind of answer asked for. */
   'answer_type_best_sentence',
   'answer_type_any_sentence',
@@ -56,6 +64,11 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 const QUOTE = /["“”]/;
 const ASKS_WHAT_WAS_SAID = /\b(?:say|says|said|saying|tell|tells|told|claim|claims|claimed|warn|warns|warned|call|calls|called|react|reacted|respond|responded|comment|commented|think|thinks|thought|announce|announced|describe|described|quote|quoted|reply|replied|statement)\b/i;
+
+/** The question's terms outside the title, with their weights, as a question of their own. */
+function withoutTitle(question: AnalysedQuestion, title: ReadonlySet<string>): AnalysedQuestion {
+  return { ...question, terms: new Map([...question.terms].filter(([term]) => !title.has(term))) };
+}
 
 const titleTerms = new WeakMap<IndexedArticle, Set<string>>();
 function termsOfTitle(article: IndexedArticle): Set<string> {
@@ -103,7 +116,18 @@ export function candidateFeatures({ question, candidates }: CandidateSet): Float
   const asksWhatWasSaid = ASKS_WHAT_WAS_SAID.test(question.text);
   const asksAnswerType = question.answerType !== undefined;
 
+  const novelQuestions = new Map<IndexedArticle, AnalysedQuestion>();
+  const novelQuestionFor = (article: IndexedArticle): AnalysedQuestion => {
+    let novel = novelQuestions.get(article);
+    if (!novel) {
+      novel = withoutTitle(question, termsOfTitle(article));
+      novelQuestions.set(article, novel);
+    }
+    return novel;
+  };
+
   return candidates.map((c, k) => {
+    const novel = novelQuestionFor(c.article);
     const sameArticle = byArticle.get(c.article.id) ?? [k];
     const best = bestSentenceOf(c);
     const anyAnswerType = c.sentences.some((s) => s.hasAnswerType);
@@ -120,6 +144,8 @@ export function candidateFeatures({ question, candidates }: CandidateSet): Float
       sentence_coverage: sentenceCoverage[k] ?? 0,
       sentence_coverage_gap: (sentenceCoverage[k] ?? 0) - bestSentenceCoverage,
       passage_coverage: c.passageCoverage,
+      sentence_novel_coverage: Math.max(0, ...c.sentences.map((s) => termCoverage(novel, s.terms))),
+      passage_novel_coverage: termCoverage(novel, c.passageTerms),
       answer_type_best_sentence: best?.hasAnswerType ? 1 : 0,
       answer_type_any_sentence: anyAnswerType ? 1 : 0,
       answer_type_missing: asksAnswerType && !anyAnswerType ? 1 : 0,

@@ -1,10 +1,16 @@
 /**
  * `eval --data DIR`: retrieval quality on corpora built from the data folder, in the three shapes
  * users have (one article, a few related ones, many), for every method side by side.
+ * `eval --stories DIR`: the same for a folder of stories (`<story>/corpus/`, `<story>/questions.jsonl`).
  */
-import { resolve } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { openEngine } from '../../app.js';
 import { evaluateCorpora, type ShapeReport } from '../../evaluation/corpus-eval.js';
+import { buildIndex } from '../../index/build-index.js';
+import { closeIndex } from '../../index/index-store.js';
+import { EVAL_DEPTH, type EvalOutcome, parseQuestions, report, runQuestions } from '../../search/evaluate.js';
+import { searchStory } from '../../search/search.js';
 import { loadSplit, loadStoryData } from '../../evaluation/squad-data.js';
 import { CORPUS_SHAPES, type CorpusShape, CorpusIndexes, articleNeighbours, planCorpora } from '../../evaluation/story-corpora.js';
 import { loadRankingModel } from '../../search/ranker.js';
@@ -25,7 +31,7 @@ export interface CorporaEvalOptions {
 const percent = (value: number): string => value.toFixed(3);
 
 export function formatShapeReports(reports: readonly ShapeReport[]): string {
-  const lines = ['| Shape | Method | hit@1 | hit@3 | MRR | out-of-scope declined | answerable declined |', '|---|---|---|---|---|---|---|'];
+  const lines = ['| Corpora | Method | hit@1 | hit@3 | MRR | out-of-scope declined | answerable declined |', '|---|---|---|---|---|---|---|'];
   for (const { shape, corpora, methods } of reports) {
     for (const [method, r] of Object.entries(methods)) {
       if (r) lines.push(`| ${shape} (${corpora} corpora, ${r.n} questions) | ${method} | ${percent(r.hit1)} | ${percent(r.hit3)} | ${percent(r.mrr)} | ${percent(r.declined_oos)} | ${percent(r.false_declines)} |`);
@@ -78,4 +84,28 @@ export async function evaluateDataCorpora(context: CliContext, options: CorporaE
     indexes.close();
     await engine.embedder.dispose();
   }
+}
+
+/** Every story of `dir` indexed on its own, every method on its questions, pooled into one report per method. */
+export async function evaluateStoryFolders(context: CliContext, dir: string, methods: readonly SearchMethod[], workDir: string, json: boolean): Promise<number> {
+  const stories = (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const engine = await openEngine(context.config, context.logger);
+  const tools = { ...engine, model: loadRankingModel() };
+  const outcomes = new Map<SearchMethod, EvalOutcome[]>();
+  try {
+    for (const story of stories) {
+      const questions = parseQuestions(await readFile(join(dir, story, 'questions.jsonl'), 'utf8'));
+      const { index } = await buildIndex({ corpusDir: join(dir, story, 'corpus'), indexDir: join(workDir, 'stories', story), embedder: engine.embedder, prefixes: engine.prefixes });
+      try {
+        for (const method of methods) outcomes.set(method, [...(outcomes.get(method) ?? []), ...(await runQuestions(questions, (q) => searchStory(index, tools, q, { method, limit: EVAL_DEPTH })))]);
+      } finally {
+        closeIndex(index);
+      }
+    }
+  } finally {
+    await engine.embedder.dispose();
+  }
+  const reports: ShapeReport[] = [{ shape: `stories of ${dir}`, corpora: stories.length, methods: Object.fromEntries([...outcomes].map(([method, run]) => [method, report(run)])) }];
+  context.stdout.write(json ? `${JSON.stringify(reports)}\n` : formatShapeReports(reports));
+  return 0;
 }

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { anyRunHit1, EVAL_DEPTH, type EvalOutcome, parseQuestions, report, runQuestions } from '../../search/evaluate.js';
 import { SEARCH_METHODS, type SearchMethod } from '../../search/search.js';
 import type { CliCommand } from '../command.js';
-import { corporaEvalOptions, evaluateDataCorpora } from './eval-corpora.js';
+import { resolve } from 'node:path';
+import { corporaEvalOptions, evaluateDataCorpora, evaluateStoryFolders } from './eval-corpora.js';
 
 const METHODS: readonly SearchMethod[] = SEARCH_METHODS;
 
@@ -14,13 +15,14 @@ function isSearchMethod(value: unknown): value is SearchMethod {
 export const evaluate: CliCommand = {
   name: 'eval',
   summary: 'measure retrieval quality on a JSONL question set',
-  usage: 'eval [--json] [--method ranker|bm25|dense|rrf | --ceiling] FILE.jsonl | eval --data DIR [--split validation|training] [--sample N] [--seed S] [--shapes one-article,few-articles,many-articles]',
+  usage: 'eval [--json] [--method ranker|bm25|dense|rrf | --ceiling] FILE.jsonl | eval --stories DIR | eval --data DIR [--split validation|training] [--sample N] [--seed S] [--shapes one-article,few-articles,many-articles]',
   options: {
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
     method: { type: 'string' },
     ceiling: { type: 'boolean' },
     data: { type: 'string' },
+    stories: { type: 'string' },
     split: { type: 'string' },
     sample: { type: 'string' },
     seed: { type: 'string' },
@@ -28,6 +30,9 @@ export const evaluate: CliCommand = {
     work: { type: 'string' },
   },
   async run(context, values, positionals) {
+    if (typeof values.stories === 'string') {
+      return evaluateStoryFolders(context, values.stories, METHODS, resolve(typeof values.work === 'string' ? values.work : '.cache/story-corpora'), values.json === true);
+    }
     if (values.data !== undefined) {
       const options = corporaEvalOptions(values, METHODS);
       if (typeof options === 'string') {
