@@ -6,8 +6,7 @@
  * the same examples give the same model.
  */
 import { seededRandom, shuffled } from '../../src/evaluation/random.js';
-import type { Scorer, Tree } from '../../src/search/ranker.js';
-import { scoreRow } from '../../src/search/ranker.js';
+import { type Scorer, type Tree, scoreRow } from '../../src/search/ranker.js';
 
 /** Candidates of many questions, standardised, in one flat matrix. */
 export interface RankingSet {
@@ -250,9 +249,20 @@ function binOf(edges: Float64Array, value: number): number {
   return lo;
 }
 
+/** A tree's value for the row of `x` starting at `offset` (no subarray per row: millions of rows per round). */
+function treeValueAt(tree: Tree, x: Float64Array, offset: number): number {
+  let node = 0;
+  for (;;) {
+    const feature = tree.feature[node] ?? -1;
+    if (feature < 0) return tree.value[node] ?? 0;
+    node = (x[offset + feature] ?? 0) <= (tree.threshold[node] ?? 0) ? (tree.left[node] ?? 0) : (tree.right[node] ?? 0);
+  }
+}
+
 /**
  * Gradient-boosted regression trees on the listwise gradients (second-order leaf values, as in
- * LambdaMART and XGBoost), splits searched over feature histograms.
+ * LambdaMART and XGBoost), splits searched over feature histograms; a node's larger child gets its
+ * histogram by subtracting the smaller child's from its parent's.
  */
 export function fitTrees(set: RankingSet, options: TreesOptions): Scorer {
   const { width } = set;
@@ -267,77 +277,99 @@ export function fitTrees(set: RankingSet, options: TreesOptions): Scorer {
   const trees: Tree[] = [];
   const validation = options.validation ?? [];
   const validationScores = validation.map((other) => new Float64Array(other.target.length));
-  const histogramG = new Float64Array(width * BINS);
-  const histogramH = new Float64Array(width * BINS);
+  const cells = width * BINS;
+
+  const histogramOf = (members: Uint32Array): { g: Float64Array; h: Float64Array } => {
+    const g = new Float64Array(cells);
+    const h = new Float64Array(cells);
+    for (let k = 0; k < members.length; k += 1) {
+      const r = members[k] as number;
+      const gr = gradient[r] as number;
+      const hr = hessian[r] as number;
+      const base = r * width;
+      for (let f = 0; f < width; f += 1) {
+        const cell = f * BINS + (bins[base + f] as number);
+        g[cell] = (g[cell] as number) + gr;
+        h[cell] = (h[cell] as number) + hr;
+      }
+    }
+    return { g, h };
+  };
+
   for (let round = 0; round < options.rounds; round += 1) {
     listwiseGradient(set, scores, questions, gradient, hessian);
     const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
-    const grow = (members: Uint32Array, depth: number): number => {
+    const grow = (members: Uint32Array, histogram: { g: Float64Array; h: Float64Array }, depth: number): number => {
       const node = tree.feature.length;
       tree.feature.push(-1);
       tree.threshold.push(0);
       tree.left.push(-1);
       tree.right.push(-1);
       tree.value.push(0);
+      // Node totals: any one feature's bins hold every member once.
       let G = 0;
       let H = 0;
-      for (const r of members) {
-        G += gradient[r] ?? 0;
-        H += hessian[r] ?? 0;
+      for (let b = 0; b < BINS; b += 1) {
+        G += histogram.g[b] as number;
+        H += histogram.h[b] as number;
       }
-      tree.value[node] = (-options.rate * G) / (H + options.lambda);
-      if (depth >= options.depth || members.length < 2) return node;
-      histogramG.fill(0);
-      histogramH.fill(0);
-      for (const r of members) {
-        const g = gradient[r] ?? 0;
-        const h = hessian[r] ?? 0;
-        const base = r * width;
-        for (let f = 0; f < width; f += 1) {
-          const cell = f * BINS + (bins[base + f] ?? 0);
-          histogramG[cell] = (histogramG[cell] ?? 0) + g;
-          histogramH[cell] = (histogramH[cell] ?? 0) + h;
-        }
-      }
-      const parentGain = (G * G) / (H + options.lambda);
-      let bestGain = 1e-9;
+      const value = (-options.rate * G) / (H + options.lambda);
+      tree.value[node] = value;
       let bestFeature = -1;
       let bestBin = 0;
-      for (let f = 0; f < width; f += 1) {
-        let gl = 0;
-        let hl = 0;
-        const cuts = (edges[f] as Float64Array).length;
-        for (let b = 0; b < cuts; b += 1) {
-          gl += histogramG[f * BINS + b] ?? 0;
-          hl += histogramH[f * BINS + b] ?? 0;
-          const hr = H - hl;
-          if (hl < options.minLeafHessian || hr < options.minLeafHessian) continue;
-          const gr = G - gl;
-          const gain = (gl * gl) / (hl + options.lambda) + (gr * gr) / (hr + options.lambda) - parentGain;
-          if (gain > bestGain) {
-            bestGain = gain;
-            bestFeature = f;
-            bestBin = b;
+      if (depth < options.depth && members.length >= 2) {
+        const parentGain = (G * G) / (H + options.lambda);
+        let bestGain = 1e-9;
+        for (let f = 0; f < width; f += 1) {
+          let gl = 0;
+          let hl = 0;
+          const cuts = (edges[f] as Float64Array).length;
+          for (let b = 0; b < cuts; b += 1) {
+            gl += histogram.g[f * BINS + b] as number;
+            hl += histogram.h[f * BINS + b] as number;
+            const hr = H - hl;
+            if (hl < options.minLeafHessian || hr < options.minLeafHessian) continue;
+            const gr = G - gl;
+            const gain = (gl * gl) / (hl + options.lambda) + (gr * gr) / (hr + options.lambda) - parentGain;
+            if (gain > bestGain) {
+              bestGain = gain;
+              bestFeature = f;
+              bestBin = b;
+            }
           }
         }
       }
-      if (bestFeature < 0) return node;
-      const left: number[] = [];
-      const right: number[] = [];
-      for (const r of members) ((bins[r * width + bestFeature] ?? 0) <= bestBin ? left : right).push(r);
+      if (bestFeature < 0) {
+        // A leaf: its members' scores move by its value now, instead of re-scoring every row.
+        for (let k = 0; k < members.length; k += 1) scores[members[k] as number] = (scores[members[k] as number] as number) + value;
+        return node;
+      }
+      let leftCount = 0;
+      for (let k = 0; k < members.length; k += 1) if ((bins[(members[k] as number) * width + bestFeature] as number) <= bestBin) leftCount += 1;
+      const left = new Uint32Array(leftCount);
+      const right = new Uint32Array(members.length - leftCount);
+      let l = 0;
+      let r = 0;
+      for (let k = 0; k < members.length; k += 1) {
+        const row = members[k] as number;
+        if ((bins[row * width + bestFeature] as number) <= bestBin) left[l++] = row;
+        else right[r++] = row;
+      }
+      const smallerIsLeft = left.length <= right.length;
+      const smaller = histogramOf(smallerIsLeft ? left : right);
+      const larger = { g: histogram.g.map((v, c) => v - (smaller.g[c] as number)), h: histogram.h.map((v, c) => v - (smaller.h[c] as number)) };
       tree.feature[node] = bestFeature;
       tree.threshold[node] = (edges[bestFeature] as Float64Array)[bestBin] ?? 0;
-      tree.left[node] = grow(Uint32Array.from(left), depth + 1);
-      tree.right[node] = grow(Uint32Array.from(right), depth + 1);
+      tree.left[node] = grow(left, smallerIsLeft ? smaller : larger, depth + 1);
+      tree.right[node] = grow(right, smallerIsLeft ? larger : smaller, depth + 1);
       return node;
     };
-    grow(Uint32Array.from({ length: rows }, (_, r) => r), 0);
+    const everyone = Uint32Array.from({ length: rows }, (_, r) => r);
+    grow(everyone, histogramOf(everyone), 0);
     trees.push(tree);
-    const scorer: Scorer = { family: 'trees', trees: [tree] };
-    for (let r = 0; r < rows; r += 1) scores[r] = (scores[r] ?? 0) + scoreRow(scorer, set.x.subarray(r * width, (r + 1) * width));
     validation.forEach((other, v) => {
       const otherScores = validationScores[v] as Float64Array;
-      for (let r = 0; r < otherScores.length; r += 1) otherScores[r] = (otherScores[r] ?? 0) + scoreRow(scorer, other.x.subarray(r * width, (r + 1) * width));
+      for (let r = 0; r < otherScores.length; r += 1) otherScores[r] = (otherScores[r] as number) + treeValueAt(tree, other.x, r * width);
     });
     if (options.onRound && (round + 1) % (options.every ?? 10) === 0) options.onRound(round + 1, validationScores);
   }

@@ -17,6 +17,8 @@ export interface SentenceFacts extends SentenceEvidence {
   span: Span;
   /** The sentence's index terms. */
   terms: ReadonlySet<string>;
+  /** Share of the question's pairs of neighbouring terms that the sentence has close together, in order. */
+  phraseCoverage: number;
 }
 
 export interface Candidate {
@@ -114,6 +116,22 @@ export function termCoverage(question: AnalysedQuestion, present: ReadonlySet<st
   return total > 0 ? matched / total : 0;
 }
 
+/** Ordered pairs of terms at most `reach` apart: "chemical weapons" in "chemical and biological weapons" (reach 3). */
+function termPairs(terms: readonly string[], reach: number): Set<string> {
+  const pairs = new Set<string>();
+  for (let i = 0; i < terms.length; i += 1) for (let j = i + 1; j <= i + reach && j < terms.length; j += 1) pairs.add(`${terms[i]} ${terms[j]}`);
+  return pairs;
+}
+
+/** Share of `wanted` pairs (the question's neighbouring terms) found in `text` within a short reach. */
+function phraseCoverage(wanted: ReadonlySet<string>, terms: readonly string[]): number {
+  if (wanted.size === 0) return 0;
+  const present = termPairs(terms, 3);
+  let found = 0;
+  for (const pair of wanted) if (present.has(pair)) found += 1;
+  return found / wanted.size;
+}
+
 /** The label of the nearest part of the paragraph `step` (±1) away from `label`'s, in the same article; undefined past its edge. */
 function neighbourParagraph(index: StoryIndex, label: number, step: -1 | 1): number | undefined {
   const here = index.passages.location(label);
@@ -157,15 +175,18 @@ export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedde
   const vectorSimilarity = new Map(vectorHits.map((hit) => [hit.passage, hit.similarity]));
   const labels = [...new Set([...lexicalHits.map((h) => h.passage), ...vectorHits.map((h) => h.passage)])];
   const articles = articleTable(index);
+  const questionPairs = termPairs(termsOf(analysed.text), 1);
   const candidates = labels.map((label): Candidate => {
     const passage = index.passages.get(label);
     const similarities = index.sentenceVectors.similarities(label, queryVector);
     const sentences = passage.sentences.map((span, s): SentenceFacts => {
       const sentence = passage.text.slice(span[0], span[1]);
-      const terms = new Set(termsOf(sentence));
+      const ordered = termsOf(sentence);
+      const terms = new Set(ordered);
       return {
         span,
         terms,
+        phraseCoverage: phraseCoverage(questionPairs, ordered),
         coverage: termCoverage(analysed, terms),
         similarity: similarities[s] ?? -1,
         hasAnswerType: analysed.answerType !== undefined && containsAnswerType(sentence, analysed.answerType),

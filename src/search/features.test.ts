@@ -19,7 +19,7 @@ function candidate(paragraph: number, text: string, evidence: Partial<Candidate>
     bm25: 0,
     lexicalRank: undefined,
     passageSimilarity: similarity,
-    sentences: [{ span, terms: new Set(termsOf(text)), coverage, similarity, hasAnswerType }],
+    sentences: [{ span, terms: new Set(termsOf(text)), coverage, similarity, hasAnswerType, phraseCoverage: 0 }],
     passageCoverage: coverage,
     passageTerms: new Set(termsOf(text)),
     previousSimilarity: undefined,

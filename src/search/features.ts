@@ -27,6 +27,8 @@ export const FEATURE_NAMES = [
   'sentence_coverage',
   'sentence_coverage_gap',
   'passage_coverage',
+  /** Share of the question's neighbouring word pairs that a sentence has close together, in order (best sentence). */
+  'sentence_phrase_coverage',
   /**
    * The same two coverages counting only the question's words that are not in the article's title:
    * a story's headline words are everywhere in it (its lead repeats them), the other words say
@@ -144,6 +146,7 @@ export function candidateFeatures({ question, candidates }: CandidateSet): Float
       sentence_coverage: sentenceCoverage[k] ?? 0,
       sentence_coverage_gap: (sentenceCoverage[k] ?? 0) - bestSentenceCoverage,
       passage_coverage: c.passageCoverage,
+      sentence_phrase_coverage: Math.max(0, ...c.sentences.map((s) => s.phraseCoverage)),
       sentence_novel_coverage: Math.max(0, ...c.sentences.map((s) => termCoverage(novel, s.terms))),
       passage_novel_coverage: termCoverage(novel, c.passageTerms),
       answer_type_best_sentence: best?.hasAnswerType ? 1 : 0,

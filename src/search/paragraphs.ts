@@ -14,8 +14,8 @@ interface Located {
   highlight: Span;
 }
 
-/** Every part of the paragraph `located` belongs to, in order: parts of a paragraph have consecutive labels. */
-function partsOf(passages: PassageStore, { label, passage }: Located): Passage[] {
+/** Every part of the paragraph passage `label` belongs to, in order: parts of a paragraph have consecutive labels. */
+export function partsOf(passages: PassageStore, { label, passage }: Pick<Located, 'label' | 'passage'>): Passage[] {
   const parts: Passage[] = [];
   for (let other = label - (passage.part - 1); other < passages.length; other += 1) {
     const part = other === label ? passage : passages.get(other);
