@@ -61,7 +61,7 @@ if (!Number.isInteger(seed) || !Number.isInteger(questionsPerArticle) || questio
   process.stderr.write('usage: npm run train -- [--data DIR] [--news DIR] [--out FILE] [--work DIR] [--questions N] [--seed S] [--slice N ≥ 2]\n');
   process.exit(2);
 }
-const outFile = flags.out ?? new URL(RANKING_MODEL_FILE).pathname;
+const outFile = flags.out ?? RANKING_MODEL_FILE;
 const started = performance.now();
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 

@@ -4,7 +4,9 @@
  * whether the story answers the question at all. Only evaluation lives here; fitting is in
  * scripts/train/.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AppError, ErrorCodes } from '../errors.js';
 import { ANSWERABILITY_FEATURES } from './answerability.js';
@@ -41,7 +43,22 @@ export type RankingModel = z.infer<typeof rankingModelFile>;
 export type Scorer = RankingModel['ranker']['scorer'];
 export type Tree = z.infer<typeof tree>;
 
-export const RANKING_MODEL_FILE = new URL('./model/ranking-model.json', import.meta.url);
+const SHIPPED_MODEL = join('src', 'search', 'model', 'ranking-model.json');
+
+/**
+ * The shipped model, where `npm run train` writes it: beside this module, or for compiled code (in
+ * dist/ or any other output folder inside the project) in the project's src/. One copy, so a build
+ * never serves a stale one.
+ */
+function shippedModelPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, 'model', 'ranking-model.json');
+  if (existsSync(beside)) return beside;
+  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, SHIPPED_MODEL))) return join(dir, SHIPPED_MODEL);
+  return beside;
+}
+
+export const RANKING_MODEL_FILE = shippedModelPath();
 
 function standardised(row: ArrayLike<number>, mean: readonly number[], scale: readonly number[]): Float64Array {
   return Float64Array.from({ length: mean.length }, (_, f) => ((row[f] ?? 0) - (mean[f] ?? 0)) / (scale[f] || 1));
@@ -102,12 +119,12 @@ export function parseRankingModel(json: unknown, source = 'the ranking model'): 
 }
 
 /** The shipped model (or another file), checked; loaded once at start-up. */
-export function loadRankingModel(file: URL | string = RANKING_MODEL_FILE): RankingModel {
+export function loadRankingModel(file: string = RANKING_MODEL_FILE): RankingModel {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new AppError(ErrorCodes.MODEL_UNAVAILABLE, `The ranking model ${String(file)} cannot be read (${String(cause)}). Run npm run train to rebuild it.`, { cause });
+    throw new AppError(ErrorCodes.MODEL_UNAVAILABLE, `The ranking model ${file} cannot be read (${String(cause)}). Run npm run train to rebuild it.`, { cause });
   }
-  return parseRankingModel(JSON.parse(text), String(file));
+  return parseRankingModel(JSON.parse(text), file);
 }

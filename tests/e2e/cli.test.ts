@@ -87,8 +87,8 @@ describe('cli', () => {
     const questions = join(scratch, 'questions.jsonl');
     await writeFile(questions, '{"q": "Who is the Senate Majority Leader?", "expect": ["Harry Reid"]}\n{"q": "what did Putin demand", "expect": ["off the table"]}\n');
     const ceiling = JSON.parse((await cli('eval', '--ceiling', '--json', questions)).stdout) as Record<string, number>;
-    expect(Object.keys(ceiling)).toEqual(['hybrid', 'bm25', 'dense', 'rrf', 'any_method']);
-    expect(ceiling.hybrid).toBe(1);
+    expect(Object.keys(ceiling)).toEqual(['ranker', 'bm25', 'dense', 'rrf', 'any_method']);
+    expect(ceiling.ranker).toBe(1);
     expect(ceiling.any_method).toBeGreaterThanOrEqual(Math.max(ceiling.bm25 ?? 1, ceiling.dense ?? 1, ceiling.rrf ?? 1));
   });
 
