@@ -116,20 +116,68 @@ export function termCoverage(question: AnalysedQuestion, present: ReadonlySet<st
   return total > 0 ? matched / total : 0;
 }
 
-/** Ordered pairs of terms at most `reach` apart: "chemical weapons" in "chemical and biological weapons" (reach 3). */
-function termPairs(terms: readonly string[], reach: number): Set<string> {
-  const pairs = new Set<string>();
-  for (let i = 0; i < terms.length; i += 1) for (let j = i + 1; j <= i + reach && j < terms.length; j += 1) pairs.add(`${terms[i]} ${terms[j]}`);
-  return pairs;
+interface SentenceTerms {
+  ordered: string[];
+  terms: ReadonlySet<string>;
 }
 
-/** Share of `wanted` pairs (the question's neighbouring terms) found in `text` within a short reach. */
-function phraseCoverage(wanted: ReadonlySet<string>, terms: readonly string[]): number {
-  if (wanted.size === 0) return 0;
-  const present = termPairs(terms, 3);
+/** A passage with its terms: the same whatever the question, so kept for the next question that reads it. */
+interface ReadPassage {
+  passage: Passage;
+  sentenceTerms: SentenceTerms[];
+  passageTerms: ReadonlySet<string>;
+}
+
+/**
+ * Recently read passages per index. Questions about one story keep coming back to the same
+ * passages; this bounds the memory at a few megabytes however big the story.
+ */
+const readPassages = new WeakMap<StoryIndex, Map<number, ReadPassage>>();
+const READ_PASSAGES_KEPT = 4_000;
+
+function readPassage(index: StoryIndex, label: number): ReadPassage {
+  let kept = readPassages.get(index);
+  if (!kept) {
+    kept = new Map();
+    readPassages.set(index, kept);
+  }
+  const known = kept.get(label);
+  if (known) return known;
+  const passage = index.passages.get(label);
+  const sentenceTerms = passage.sentences.map(([start, end]): SentenceTerms => {
+    const ordered = termsOf(passage.text.slice(start, end));
+    return { ordered, terms: new Set(ordered) };
+  });
+  // Sentences cover the passage, so its terms are theirs: no second pass over the text.
+  const read = { passage, sentenceTerms, passageTerms: new Set(sentenceTerms.flatMap((s) => s.ordered)) };
+  if (kept.size >= READ_PASSAGES_KEPT) kept.delete(kept.keys().next().value as number);
+  kept.set(label, read);
+  return read;
+}
+
+/** The question's neighbouring terms, as ordered pairs. */
+function neighbouringPairs(terms: readonly string[]): [string, string][] {
+  const pairs = new Map<string, [string, string]>();
+  for (let i = 0; i + 1 < terms.length; i += 1) pairs.set(`${terms[i]} ${terms[i + 1]}`, [terms[i] as string, terms[i + 1] as string]);
+  return [...pairs.values()];
+}
+
+/** How far apart, in terms, a question's pair may stand in a sentence: "chemical weapons" in "chemical and biological weapons". */
+const PHRASE_REACH = 3;
+
+/** Share of `wanted` pairs that `terms` holds in order, at most PHRASE_REACH apart. */
+function phraseCoverage(wanted: readonly [string, string][], terms: readonly string[]): number {
+  if (wanted.length === 0) return 0;
   let found = 0;
-  for (const pair of wanted) if (present.has(pair)) found += 1;
-  return found / wanted.size;
+  for (const [first, second] of wanted) {
+    let present = false;
+    for (let i = 0; i < terms.length && !present; i += 1) {
+      if (terms[i] !== first) continue;
+      for (let j = i + 1; j <= i + PHRASE_REACH && j < terms.length; j += 1) if (terms[j] === second) present = true;
+    }
+    if (present) found += 1;
+  }
+  return found / wanted.length;
 }
 
 /** The label of the nearest part of the paragraph `step` (±1) away from `label`'s, in the same article; undefined past its edge. */
@@ -145,8 +193,17 @@ function neighbourParagraph(index: StoryIndex, label: number, step: -1 | 1): num
   return undefined;
 }
 
-function similarityOf(index: StoryIndex, label: number | undefined, queryVector: Float32Array): number | undefined {
-  return label === undefined ? undefined : index.passageVectors.similarities(label, queryVector)[0];
+/** Passage similarities to one question, each read from disk at most once (neighbours are often candidates too). */
+function similarityReader(index: StoryIndex, queryVector: Float32Array, known: Map<number, number>): (label: number | undefined) => number | undefined {
+  return (label) => {
+    if (label === undefined) return undefined;
+    let similarity = known.get(label);
+    if (similarity === undefined) {
+      similarity = index.passageVectors.similarities(label, queryVector)[0] ?? -1;
+      known.set(label, similarity);
+    }
+    return similarity;
+  };
 }
 
 export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedder, 'embedQuery'>, question: string, options: GatherOptions = {}): Promise<CandidateSet> {
@@ -175,27 +232,25 @@ export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedde
   const vectorSimilarity = new Map(vectorHits.map((hit) => [hit.passage, hit.similarity]));
   const labels = [...new Set([...lexicalHits.map((h) => h.passage), ...vectorHits.map((h) => h.passage)])];
   const articles = articleTable(index);
-  const questionPairs = termPairs(termsOf(analysed.text), 1);
+  const questionPairs = neighbouringPairs(termsOf(analysed.text));
+  const similarityOf = similarityReader(index, queryVector, vectorSimilarity);
   const candidates = labels.map((label): Candidate => {
-    const passage = index.passages.get(label);
+    const { passage, sentenceTerms, passageTerms } = readPassage(index, label);
     const similarities = index.sentenceVectors.similarities(label, queryVector);
     const sentences = passage.sentences.map((span, s): SentenceFacts => {
-      const sentence = passage.text.slice(span[0], span[1]);
-      const ordered = termsOf(sentence);
-      const terms = new Set(ordered);
+      const { ordered, terms } = sentenceTerms[s] as SentenceTerms;
       return {
         span,
         terms,
         phraseCoverage: phraseCoverage(questionPairs, ordered),
         coverage: termCoverage(analysed, terms),
         similarity: similarities[s] ?? -1,
-        hasAnswerType: analysed.answerType !== undefined && containsAnswerType(sentence, analysed.answerType),
+        hasAnswerType: analysed.answerType !== undefined && containsAnswerType(passage.text.slice(span[0], span[1]), analysed.answerType),
       };
     });
     const article = articles.byId.get(passage.articleId);
     if (!article) throw new Error(`passage ${passage.id} has no article`);
     const lexical = lexicalRanks.get(label);
-    const passageTerms = new Set(termsOf(passage.text));
     return {
       label,
       passage,
@@ -203,12 +258,12 @@ export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedde
       articleParagraphs: articles.paragraphs.get(article.id) ?? 1,
       bm25: lexical?.score ?? 0,
       lexicalRank: lexical?.rank,
-      passageSimilarity: vectorSimilarity.get(label) ?? similarityOf(index, label, queryVector) ?? -1,
+      passageSimilarity: similarityOf(label) ?? -1,
       sentences,
       passageCoverage: termCoverage(analysed, passageTerms),
       passageTerms,
-      previousSimilarity: similarityOf(index, neighbourParagraph(index, label, -1), queryVector),
-      nextSimilarity: similarityOf(index, neighbourParagraph(index, label, 1), queryVector),
+      previousSimilarity: similarityOf(neighbourParagraph(index, label, -1)),
+      nextSimilarity: similarityOf(neighbourParagraph(index, label, 1)),
     };
   });
   const evidenceMs = lap();
