@@ -1,7 +1,8 @@
 /**
- * @module app: the use cases both front ends (Discord bot, CLI) share: ask, reindex, sources.
- * It owns the live index and swaps in a rebuilt one only when the rebuild succeeded, so questions
- * keep being answered from the old index meanwhile, and after a failure.
+ * @module app: the use cases both front ends (Discord bot, CLI) share: ask, reindex, add and
+ * remove an article, sources. It owns the live index and swaps in a rebuilt one only when the
+ * rebuild succeeded, so questions keep being answered from the old index meanwhile, and after a
+ * failure; a corpus change whose rebuild fails is undone, so the folder matches the live index.
  */
 import { limitConcurrency } from './concurrency-limit.js';
 import type { Config } from './config.js';
@@ -13,13 +14,19 @@ import { closeIndex, liveBuildId, loadIndex } from './index/index-store.js';
 import { lockReindex, tryLockReindex } from './index/reindex-lock.js';
 import { manifestMismatch } from './index/manifest.js';
 import type { IndexedArticle, StoryIndex } from './index/story-index.js';
+import { discardNewArticle, findArticleByUrl, resolveArticle, retireArticle, saveNewArticle } from './corpus/article-store.js';
 import { fingerprintCorpus } from './corpus/fingerprint.js';
+import { type ArticleSource, importArticle } from './corpus/import-article.js';
 import type { Logger } from './logger.js';
+import { type MemberHasher, memberHasher } from './member-id.js';
 import { searchableQuestion } from './question-text.js';
 import { embedOffTopic } from './search/off-topic.js';
 import { loadRankingModel } from './search/ranker.js';
 import { type OutsideKnowledge, type SearchOptions, type SearchResult, type SearchTools, searchStory } from './search/search.js';
 import { loadEnglishWords } from './search/dictionary.js';
+
+/** Redirects a link may take to reach its article. */
+const MAX_REDIRECTS = 5;
 
 /** How long a replaced index stays readable for searches that began on it. */
 const RETIRED_INDEX_GRACE_MS = 60_000;
@@ -47,8 +54,45 @@ export interface IndexReload {
   buildId: string;
 }
 
+/** Progress of a corpus change: fetching the article, then the index build. */
+export type ChangeProgress = BuildProgress | { phase: 'fetching' };
+
+/** Who adds an article: their member id is stored only as a keyed hash. */
+export interface Contributor {
+  memberId: string | undefined;
+  name: string;
+}
+
+export interface AddedArticle {
+  file: string;
+  title: string | undefined;
+  site: string | undefined;
+  url: string | undefined;
+  published: string | undefined;
+  paragraphs: number;
+  passages: number;
+  /** The first paragraph, as it will be quoted. */
+  preview: string;
+  summary: BuildSummary;
+}
+
+export interface RemovedArticle {
+  file: string;
+  title: string | undefined;
+  /** Where the file went, relative to the corpus folder. */
+  movedTo: string;
+  summary: BuildSummary;
+}
+
 export interface App {
   ask(question: string, options?: SearchOptions): Promise<SearchResult>;
+  /**
+   * Fetches and saves an article, then indexes it (only its passages are embedded); fails with
+   * REINDEX_IN_PROGRESS while another change runs, and leaves nothing behind on any failure.
+   */
+  addArticle(source: ArticleSource, contributor: Contributor, onProgress?: (progress: ChangeProgress) => void): Promise<AddedArticle>;
+  /** Moves an article to the corpus's `.removed/` folder and reindexes; put back if the reindex fails. */
+  removeArticle(name: string, onProgress?: (progress: ChangeProgress) => void): Promise<RemovedArticle>;
   /**
    * Rebuilds from the corpus folder and swaps the new index in; fails with REINDEX_IN_PROGRESS if a
    * rebuild is running here or in another process sharing the index folder.
@@ -102,7 +146,9 @@ async function rebuild(
 }
 
 class StoryApp implements App {
-  private building: Promise<BuildSummary> | undefined;
+  /** The corpus change or rebuild running, if any; one at a time. */
+  private building: Promise<unknown> | undefined;
+  private hashMemberId: Promise<MemberHasher> | undefined;
   private reloading: Promise<IndexReload> | undefined;
   private readonly searching = limitConcurrency(CONCURRENT_SEARCHES);
 
@@ -136,25 +182,95 @@ class StoryApp implements App {
     setTimeout(() => closeIndex(replaced), RETIRED_INDEX_GRACE_MS).unref();
   }
 
-  reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary> {
+  /**
+   * Runs `work` as the one corpus change of this process and of any other sharing the index
+   * folder; refuses synchronously, so a second request is refused rather than raced.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
     if (this.building) throw new AppError(ErrorCodes.REINDEX_IN_PROGRESS, 'A reindex is already running.');
-    // Taken synchronously, so a second request in this process or any other is refused, not raced.
     const lock = tryLockReindex(this.config.indexDir);
-    const run = async (): Promise<BuildSummary> => {
+    const run = async (): Promise<T> => {
       try {
-        const { index, summary } = await rebuild(this.config, this.tools.embedder, this.logger, this.index, onProgress);
-        this.swapIn(index);
-        return summary;
-      } catch (error) {
-        this.logger.error({ err: error }, 'reindex failed; the previous index keeps serving');
-        throw error;
+        return await work();
       } finally {
         lock.release();
         this.building = undefined;
       }
     };
-    this.building = run();
-    return this.building;
+    const running = run();
+    this.building = running;
+    return running;
+  }
+
+  /** Rebuilds and swaps the new index in; on failure undoes the corpus change, and the old index keeps serving. */
+  private async rebuildLive(onProgress: ((progress: BuildProgress) => void) | undefined, undo?: () => Promise<void>): Promise<BuildSummary> {
+    try {
+      const { index, summary } = await rebuild(this.config, this.tools.embedder, this.logger, this.index, onProgress);
+      this.swapIn(index);
+      return summary;
+    } catch (error) {
+      this.logger.error({ err: error }, 'reindex failed; the previous index keeps serving');
+      await undo?.().catch((undoError: unknown) => this.logger.error({ err: undoError }, 'could not undo the corpus change'));
+      throw error;
+    }
+  }
+
+  reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary> {
+    return this.exclusive(() => this.rebuildLive(onProgress));
+  }
+
+  addArticle(source: ArticleSource, contributor: Contributor, onProgress?: (progress: ChangeProgress) => void): Promise<AddedArticle> {
+    return this.exclusive(async () => {
+      const { corpusDir } = this.config;
+      if (source.kind === 'link') await this.refuseKnownArticle([source.link]);
+      onProgress?.({ phase: 'fetching' });
+      const draft = await importArticle(source, { allowedHosts: this.config.fetch.allowedHosts, timeoutMs: this.config.fetch.timeoutMs, maxRedirects: MAX_REDIRECTS });
+      await this.refuseKnownArticle([draft.metadata.url, draft.fetchedFrom].filter((url): url is string => url !== undefined));
+      this.hashMemberId ??= memberHasher(this.config.dataDir);
+      const addedBy = contributor.memberId === undefined ? undefined : (await this.hashMemberId)(contributor.memberId);
+      const metadata = { ...draft.metadata, addedBy, addedByName: contributor.name, addedAt: new Date().toISOString() };
+      const file = await saveNewArticle(corpusDir, metadata, draft.paragraphs);
+      this.logger.info({ file, url: metadata.url, paragraphs: draft.paragraphs.length }, 'article saved; indexing it');
+      const discard = (): Promise<void> => discardNewArticle(corpusDir, file);
+      const summary = await this.rebuildLive(onProgress, discard);
+      const skipped = summary.skipped.find((entry) => entry.file === file);
+      if (skipped) {
+        // Cannot happen for a draft the loader's own rules accepted; if it does, nothing stays half-added.
+        await discard();
+        await this.rebuildLive(undefined);
+        throw new AppError(ErrorCodes.ARTICLE_UNREADABLE, `No article to add: ${skipped.reason}. Nothing was added.`);
+      }
+      const indexed = this.index.articles.find((article) => article.file === file);
+      return {
+        file,
+        title: indexed?.title ?? metadata.title,
+        site: metadata.source,
+        url: metadata.url,
+        published: metadata.published,
+        paragraphs: draft.paragraphs.length,
+        passages: indexed?.passageCount ?? 0,
+        preview: draft.paragraphs[0] ?? '',
+        summary,
+      };
+    });
+  }
+
+  private async refuseKnownArticle(links: readonly string[]): Promise<void> {
+    const known = await findArticleByUrl(this.config.corpusDir, links);
+    if (known) {
+      const title = known.metadata.title === undefined ? '' : ` ("${known.metadata.title}")`;
+      throw new AppError(ErrorCodes.ARTICLE_EXISTS, `That article is already in the story: ${known.file}${title}. Nothing was added.`);
+    }
+  }
+
+  removeArticle(name: string, onProgress?: (progress: ChangeProgress) => void): Promise<RemovedArticle> {
+    return this.exclusive(async () => {
+      const { file, metadata } = await resolveArticle(this.config.corpusDir, name);
+      const retired = await retireArticle(this.config.corpusDir, file);
+      this.logger.info({ file, movedTo: retired.movedTo }, 'article removed from the corpus; reindexing');
+      const summary = await this.rebuildLive(onProgress, retired.restore);
+      return { file, title: metadata.title, movedTo: retired.movedTo, summary };
+    });
   }
 
   reloadIndex(): Promise<IndexReload> {

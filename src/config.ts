@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MODEL_ID, type ModelSpec, resolveModelSpec } from './embeddings/models.js';
+import { type AllowedHost, parseAllowedHosts } from './corpus/web/address-policy.js';
 import { AppError, ErrorCodes } from './errors.js';
 
 const optionalText = z
@@ -28,6 +29,16 @@ const idList = optionalText.transform((value, context) => {
   return ids;
 });
 
+/** Comma-separated host[:port] entries a fetched link may reach though they are not public web hosts. */
+const allowedHosts = optionalText.transform((value, context): AllowedHost[] => {
+  try {
+    return parseAllowedHosts(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+    return [];
+  }
+});
+
 const settingsSchema = z.object({
   EMBEDDING_MODEL: optionalText.transform((value) => value ?? DEFAULT_MODEL_ID),
   MODEL_CACHE_DIR: optionalText.transform((value) => resolve(value ?? '.cache/models')),
@@ -38,6 +49,9 @@ const settingsSchema = z.object({
   EMBED_BATCH_SIZE: integerSetting(32, 1, 512),
   CORPUS_DIR: optionalText.transform((value) => resolve(value ?? 'corpus')),
   INDEX_DIR: optionalText.transform((value) => resolve(value ?? 'data/index')),
+  DATA_DIR: optionalText.transform((value) => resolve(value ?? 'data')),
+  FETCH_ALLOWED_HOSTS: allowedHosts,
+  FETCH_TIMEOUT_SECONDS: integerSetting(15, 1, 300),
   DISCORD_TOKEN: optionalText,
   DISCORD_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be a server id (17-20 digits)').optional()),
@@ -58,8 +72,18 @@ export interface Config {
   embedBatchSize: number;
   corpusDir: string;
   indexDir: string;
+  /** What the bot keeps besides the index: the key that hashes member ids. */
+  dataDir: string;
+  fetch: FetchConfig;
   logLevel: string;
   discord: DiscordSettings;
+}
+
+/** How links given to /article add are fetched. */
+export interface FetchConfig {
+  /** Hosts a link may reach although they are not public web hosts on standard ports. */
+  allowedHosts: readonly AllowedHost[];
+  timeoutMs: number;
 }
 
 export interface DiscordSettings {
@@ -95,6 +119,8 @@ export function loadConfig(environment: Environment): Config {
     embedBatchSize: settings.EMBED_BATCH_SIZE,
     corpusDir: settings.CORPUS_DIR,
     indexDir: settings.INDEX_DIR,
+    dataDir: settings.DATA_DIR,
+    fetch: { allowedHosts: settings.FETCH_ALLOWED_HOSTS, timeoutMs: settings.FETCH_TIMEOUT_SECONDS * 1000 },
     logLevel: settings.LOG_LEVEL,
     discord: {
       token: settings.DISCORD_TOKEN,

@@ -21,6 +21,16 @@ export const ErrorCodes = {
   REINDEX_IN_PROGRESS: 'REINDEX_IN_PROGRESS',
   /** The question cannot be searched (empty, or nothing searchable in it). */
   QUESTION_INVALID: 'QUESTION_INVALID',
+  /** A link the bot may not fetch (scheme, credentials, port, a non-public address). */
+  FETCH_REFUSED: 'FETCH_REFUSED',
+  /** A link that could not be fetched (the site's answer, a timeout, the size limit). */
+  FETCH_FAILED: 'FETCH_FAILED',
+  /** A document with no article in it (a login wall, a list of links, an image, an unreadable encoding). */
+  ARTICLE_UNREADABLE: 'ARTICLE_UNREADABLE',
+  /** The article is in the corpus already. */
+  ARTICLE_EXISTS: 'ARTICLE_EXISTS',
+  /** No article in the corpus goes by that name. */
+  ARTICLE_NOT_FOUND: 'ARTICLE_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

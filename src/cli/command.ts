@@ -1,8 +1,7 @@
 /** @module command: the shape of a CLI subcommand, one file each, like the bot's slash commands. */
 import type { ParseArgsConfig } from 'node:util';
-import type { App } from '../app.js';
+import type { App, ChangeProgress } from '../app.js';
 import type { Config } from '../config.js';
-import type { BuildProgress } from '../index/build-index.js';
 import type { Logger } from '../logger.js';
 
 export interface CliContext {
@@ -15,8 +14,8 @@ export interface CliContext {
    * stderr), and, unless `refresh` is false, when the corpus changed since it was built.
    */
   openApp(options?: { refresh?: boolean }): Promise<App>;
-  /** Reports build progress on stderr. */
-  progress(progress: BuildProgress): void;
+  /** Reports build (and fetch) progress on stderr. */
+  progress(progress: ChangeProgress): void;
 }
 
 export type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;

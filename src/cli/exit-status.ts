@@ -12,6 +12,11 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   MODEL_BUILD_FAILED: 4,
   MODEL_UNAVAILABLE: 4,
   REINDEX_IN_PROGRESS: 5,
+  FETCH_REFUSED: 6,
+  FETCH_FAILED: 6,
+  ARTICLE_UNREADABLE: 6,
+  ARTICLE_EXISTS: 7,
+  ARTICLE_NOT_FOUND: 7,
 };
 
 /** 1 for anything unexpected. */

@@ -1,8 +1,9 @@
 /** @module progress: index-build progress on stderr, as a bar on a terminal and as plain lines otherwise. */
 import cliProgress from 'cli-progress';
-import type { BuildPhase, BuildProgress } from '../index/build-index.js';
+import type { ChangeProgress } from '../app.js';
 
-const PHASE_LABELS: Readonly<Record<BuildPhase, string>> = {
+const PHASE_LABELS: Readonly<Record<ChangeProgress['phase'], string>> = {
+  fetching: 'Fetching the article',
   reading: 'Reading the corpus',
   embedding: 'Embedding passages',
   indexing: 'Building the search indexes',
@@ -10,11 +11,16 @@ const PHASE_LABELS: Readonly<Record<BuildPhase, string>> = {
 };
 
 /** Returns a progress callback writing to `stream`. */
-export function progressReporter(stream: NodeJS.WriteStream): (progress: BuildProgress) => void {
+export function progressReporter(stream: NodeJS.WriteStream): (progress: ChangeProgress) => void {
   const interactive = stream.isTTY === true;
   let bar: cliProgress.SingleBar | undefined;
-  let phase: BuildPhase | undefined;
+  let phase: ChangeProgress['phase'] | undefined;
   return (progress) => {
+    if (progress.phase === 'fetching') {
+      phase = progress.phase;
+      stream.write(`${PHASE_LABELS.fetching}…\n`);
+      return;
+    }
     if (progress.phase !== phase) {
       bar?.stop();
       bar = undefined;

@@ -10,6 +10,9 @@ export interface Article {
   url?: string | undefined;
   published?: string | undefined;
   source?: string | undefined;
+  byline?: string | undefined;
+  /** Set for articles added with /article add or `npm run article -- add`. */
+  added?: { at: string; by: string | undefined } | undefined;
   paragraphs: string[];
 }
 

@@ -87,6 +87,8 @@ async function loadArticle(dir: string, file: string, format: ArticleFormat): Pr
     url: parsed.metadata.url,
     published: parsed.metadata.published,
     source: parsed.metadata.source,
+    byline: parsed.metadata.byline,
+    added: parsed.metadata.addedAt === undefined ? undefined : { at: parsed.metadata.addedAt, by: parsed.metadata.addedByName },
     paragraphs,
   };
 }

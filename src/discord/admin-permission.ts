@@ -1,19 +1,21 @@
 /**
- * @module admin-permission: who may run the admin commands (/reindex, /status). Server owners can
- * grant a command to anyone in Discord's settings, so the bot checks for itself.
+ * @module admin-permission: who may run the admin commands (/reindex, /article, /status) and press
+ * their buttons. Server owners can grant a command to anyone in Discord's settings, so the bot
+ * checks for itself.
  */
-import { type ChatInputCommandInteraction, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { type CommandInteraction, InteractionContextType, type MessageComponentInteraction, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+
+type MemberInteraction = Pick<CommandInteraction | MessageComponentInteraction, 'member' | 'memberPermissions'>;
 
 /** The member's role ids, whether discord.js cached the member or only has the raw payload. */
-function roleIdsOf(interaction: ChatInputCommandInteraction): readonly string[] {
+function roleIdsOf(interaction: MemberInteraction): readonly string[] {
   const roles = interaction.member?.roles;
   if (roles === undefined) return [];
   return Array.isArray(roles) ? roles : [...roles.cache.keys()];
 }
 
-/** Why this member may not run the admin command, or undefined when they may. */
-export function adminRefusal(interaction: ChatInputCommandInteraction, adminRoleIds: readonly string[]): string | undefined {
-  const command = `/${interaction.commandName}`;
+/** Why this member may not run the admin command (named as `/reindex`), or undefined when they may. */
+export function adminRefusal(interaction: MemberInteraction, adminRoleIds: readonly string[], command: string): string | undefined {
   if (adminRoleIds.length > 0) {
     const roles = roleIdsOf(interaction);
     return adminRoleIds.some((id) => roles.includes(id)) ? undefined : `Only members with one of the bot admin roles (ADMIN_ROLE_IDS) may run ${command}.`;

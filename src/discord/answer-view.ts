@@ -20,7 +20,8 @@ export interface AnswerMessage {
   components: APIActionRowComponent<APIButtonComponent>[];
 }
 
-function escape(text: string): string {
+/** Text shown as written: no Markdown, no lists, headings or masked links made from it. */
+export function escapeQuoted(text: string): string {
   return escapeMarkdown(text, { numberedList: true, bulletedList: true, heading: true, maskedLink: true });
 }
 
@@ -32,10 +33,10 @@ function citation({ passage, article, score }: RankedPassage): string {
 /** Escaped text of at most `max` characters, cut at a word before escaping so no escape is split. */
 function escapeWithin(text: string, max: number): string {
   let budget = max;
-  let escaped = escape(trimAtWord(text, budget));
+  let escaped = escapeQuoted(trimAtWord(text, budget));
   while (escaped.length > max && budget > 0) {
     budget -= Math.max(1, escaped.length - max);
-    escaped = escape(trimAtWord(text, budget));
+    escaped = escapeQuoted(trimAtWord(text, budget));
   }
   return escaped;
 }
@@ -47,7 +48,7 @@ function quote(ranked: RankedPassage, max: number): string {
   const keep = Math.max(0, spans.findIndex(([start]) => start === ranked.highlight[0]));
   const [keepStart = 0, keepEnd = text.length] = spans[keep] ?? [];
   const markup = '> … **** …'.length;
-  if (escape(text.slice(keepStart, keepEnd)).length + markup > max) {
+  if (escapeQuoted(text.slice(keepStart, keepEnd)).length + markup > max) {
     const before = keep > 0 ? `${ELLIPSIS} ` : '';
     const after = keep < spans.length - 1 ? ` ${ELLIPSIS}` : '';
     return `> ${before}**${escapeWithin(text.slice(keepStart, keepEnd), max - markup)}**${after}`;
@@ -55,7 +56,7 @@ function quote(ranked: RankedPassage, max: number): string {
   return fitSentences(spans, keep, max, (chosen, cutBefore, cutAfter) => {
     const body = chosen
       .map(([start, end]) => {
-        const sentence = escape(text.slice(start, end));
+        const sentence = escapeQuoted(text.slice(start, end));
         return start === ranked.highlight[0] ? `**${sentence}**` : sentence;
       })
       .join(' ');
@@ -66,7 +67,7 @@ function quote(ranked: RankedPassage, max: number): string {
 function passageField(ranked: RankedPassage, number: number): APIEmbedField {
   const cite = citation(ranked);
   return {
-    name: trimAtWord(`${number}. ${escape(ranked.article.title)}`, EMBED_LIMITS.fieldName),
+    name: trimAtWord(`${number}. ${escapeQuoted(ranked.article.title)}`, EMBED_LIMITS.fieldName),
     value: `${quote(ranked, EMBED_LIMITS.fieldValue - cite.length - 1)}\n${cite}`,
   };
 }
@@ -83,10 +84,10 @@ function embedSize(embed: APIEmbed): number {
 /** One page of results, starting at `offset`; `moreId` identifies the stored result for the button. */
 export function answerMessage(result: SearchResult, offset: number, moreId: string | undefined): AnswerMessage {
   const page = result.passages.slice(offset, offset + PASSAGES_PER_PAGE);
-  const corrected = result.question.corrections.length > 0 ? `Searched for: *${escape(result.question.text)}*` : undefined;
+  const corrected = result.question.corrections.length > 0 ? `Searched for: *${escapeQuoted(result.question.text)}*` : undefined;
   const shownTo = offset + page.length;
   const embed: APIEmbed = {
-    title: trimAtWord(escape(result.question.original), EMBED_LIMITS.title),
+    title: trimAtWord(escapeQuoted(result.question.original), EMBED_LIMITS.title),
     color: ANSWER_COLOUR,
     fields: page.map((ranked, k) => passageField(ranked, offset + k + 1)),
     footer: { text: `Passages ${offset + 1}–${shownTo} of ${result.passages.length}, quoted verbatim from the story's articles` },
@@ -106,12 +107,12 @@ export function answerMessage(result: SearchResult, offset: number, moreId: stri
 
 /** The honest "not in the story" reply, with a hint of what the story does cover. */
 export function declinedMessage(result: SearchResult, sources: Pick<Sources, 'articles'>): AnswerMessage {
-  const titles = sources.articles.slice(0, HINT_ARTICLES).map((article) => `• ${trimAtWord(escape(article.title), 200)}`);
+  const titles = sources.articles.slice(0, HINT_ARTICLES).map((article) => `• ${trimAtWord(escapeQuoted(article.title), 200)}`);
   const more = sources.articles.length > HINT_ARTICLES ? `\n…and ${sources.articles.length - HINT_ARTICLES} more (see /sources).` : '';
   return {
     embeds: [
       {
-        title: trimAtWord(escape(result.question.original), EMBED_LIMITS.title),
+        title: trimAtWord(escapeQuoted(result.question.original), EMBED_LIMITS.title),
         color: DECLINED_COLOUR,
         description: trimAtWord(
           `The story doesn't cover that, as far as I can tell.\n\nIt is about:\n${titles.join('\n')}${more}\n\nTry asking about something in these articles.`,

@@ -11,7 +11,7 @@ import { commands as allCommands } from './commands/index.js';
 import { Cooldown } from './cooldown.js';
 import { exposeIndexReload, watchLiveIndex } from './index-sync.js';
 import { interactionHandler } from './interactions.js';
-import { ResultCache } from './result-cache.js';
+import { TimedCache } from './timed-cache.js';
 
 /**
  * Answers go out as interaction responses and webhook edits, which Discord does not count against a
@@ -55,7 +55,8 @@ export async function startBot({ settings, app, logger, commands = allCommands, 
   const handle = interactionHandler(commands, {
     app,
     logger,
-    results: new ResultCache(),
+    results: new TimedCache(),
+    pendingRemovals: new TimedCache(),
     askCooldown: new Cooldown({ seconds: settings.askCooldownSeconds }),
     adminRoleIds: settings.adminRoleIds,
     stats: { answersServed: 0 },

@@ -1,9 +1,10 @@
 /** @module command: what a slash command file exports (the discord.js guide's layout), and what it is given. */
-import type { ChatInputCommandInteraction, SharedSlashCommand } from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, SharedSlashCommand } from 'discord.js';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
+import type { SearchResult } from '../search/search.js';
 import type { Cooldown } from './cooldown.js';
-import type { ResultCache } from './result-cache.js';
+import type { TimedCache } from './timed-cache.js';
 
 /** What this bot process has done since it started, for /status. */
 export interface BotStats {
@@ -13,7 +14,10 @@ export interface BotStats {
 export interface CommandContext {
   app: App;
   logger: Logger;
-  results: ResultCache;
+  /** Recent answers, for their "More passages" button. */
+  results: TimedCache<SearchResult>;
+  /** Article removals waiting for their confirmation button: the corpus file, by confirmation id. */
+  pendingRemovals: TimedCache<PendingRemoval>;
   /** The pause each member waits between two /ask. */
   askCooldown: Cooldown;
   /** When not empty, only members holding one of these roles may run /reindex and /status. */
@@ -21,7 +25,18 @@ export interface CommandContext {
   stats: BotStats;
 }
 
+export interface PendingRemoval {
+  file: string;
+  title: string;
+  /** Only the member who asked may confirm. */
+  userId: string;
+}
+
 export interface Command {
   data: SharedSlashCommand;
   execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+  /** Suggestions while a member types an option marked for autocomplete. */
+  autocomplete?(interaction: AutocompleteInteraction, context: CommandContext): Promise<void>;
+  /** Presses of the buttons this command's replies carry, whose custom ids start with `<command name>:`. */
+  pressButton?(interaction: ButtonInteraction, context: CommandContext): Promise<void>;
 }

@@ -55,8 +55,12 @@ export function interactionHandler(commands: readonly Command[], context: Comman
           return;
         }
         await command.execute(interaction, context);
-      } else if (interaction.isButton() && interaction.customId.startsWith(`${MORE_PASSAGES_PREFIX}:`)) {
-        await showMorePassages(interaction, context);
+      } else if (interaction.isAutocomplete()) {
+        await byName.get(interaction.commandName)?.autocomplete?.(interaction, context);
+      } else if (interaction.isButton()) {
+        const [prefix = ''] = interaction.customId.split(':');
+        if (prefix === MORE_PASSAGES_PREFIX) await showMorePassages(interaction, context);
+        else await byName.get(prefix)?.pressButton?.(interaction, context);
       }
     } catch (error) {
       if (isExpired(error)) {

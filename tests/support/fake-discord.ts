@@ -50,11 +50,31 @@ export interface Interaction {
   original(): Json | undefined;
 }
 
+export interface CommandOption {
+  name: string;
+  type: number;
+  value?: string | boolean | number;
+  options?: CommandOption[];
+  /** Autocomplete: the option being typed. */
+  focused?: boolean;
+}
+
+/** A file a member attaches to a command; the fake serves it from its CDN path, as Discord does. */
+export interface UploadedFile {
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+  /** The size Discord reports; default the bytes' length (set it to model a file too large to send). */
+  size?: number;
+}
+
 export interface CommandOptions {
   guildId?: string;
   channelId?: string;
   name: string;
-  options?: { name: string; type: number; value?: string | boolean | number; options?: unknown[] }[];
+  options?: CommandOption[];
+  /** Attachment options' files by attachment id (the id is the option's value). */
+  attachments?: Record<string, UploadedFile>;
   user?: FakeUser;
   /** Role ids of the invoking member; default none. */
   roles?: string[];
@@ -85,7 +105,11 @@ export interface FakeDiscord {
   waitForIdentify(shard?: number, timeoutMs?: number): Promise<[number, number]>;
   waitForResume(shard?: number, timeoutMs?: number): Promise<[number, number]>;
   sendCommand(options: CommandOptions): Interaction;
+  /** An autocomplete request (the focused option marked `focused: true`); the bot answers with callback type 8. */
+  sendAutocomplete(options: CommandOptions): Interaction;
   sendButton(options: ButtonOptions): Interaction;
+  /** The CDN address of an attachment served by this fake (for checks on fetched URLs). */
+  cdnUrl: string;
   /** Resolves with find()'s first defined result, re-checked on every request and gateway event. */
   waitFor<T>(find: () => T | undefined, timeoutMs?: number): Promise<T>;
   /** First recorded request matching predicate, including ones already made. */
@@ -97,7 +121,7 @@ export interface FakeDiscord {
   stop(): Promise<void>;
 }
 
-export interface Reply { status: number; body?: unknown; headers?: Record<string, string> }
+export interface Reply { status: number; body?: unknown; headers?: Record<string, string>; raw?: Buffer }
 
 interface Session { id: string; shard: [number, number]; seq: number; socket: WebSocket | undefined; pending: Json[] }
 interface InteractionState {
@@ -142,6 +166,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const byToken = new Map<string, InteractionState>();
   const messages = new Map<string, Json>();
   const commands = new Map<string, Json[]>();
+  const cdnFiles = new Map<string, UploadedFile>();
   const failures: { predicate: (r: RecordedRequest) => boolean; response: Reply; remaining: number }[] = [];
   const deadline = options.interactionDeadlineMs ?? 3_000;
 
@@ -262,6 +287,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return { status: 200, body: message };
     }
     if ((m = /^POST \/channels\/([^/]+)\/messages$/.exec(at))) return { status: 200, body: makeMessage(m[1] ?? '', body, false) };
+    const file = r.method === 'GET' ? cdnFiles.get(r.path) : undefined;
+    if (file !== undefined) return { status: 200, raw: file.bytes, headers: { 'content-type': file.contentType } };
     return notFound();
   }
 
@@ -270,7 +297,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       (reply) => {
         const json = reply.body !== undefined && reply.status !== 204;
         response.writeHead(reply.status, { ...(json ? { 'content-type': 'application/json' } : {}), ...reply.headers });
-        response.end(json ? JSON.stringify(reply.body) : undefined);
+        response.end(reply.raw ?? (json ? JSON.stringify(reply.body) : undefined));
       },
       (error: unknown) => response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error), code: 0 })),
     );
@@ -391,6 +418,19 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
   }
 
+  /** A command's data; its attachments are put on the CDN and described in `resolved`, as Discord does. */
+  function commandData(o: CommandOptions): Json {
+    const attachments: Record<string, Json> = {};
+    const channelId = o.channelId ?? guilds[0]?.channelId ?? '';
+    for (const [id, file] of Object.entries(o.attachments ?? {})) {
+      const path = `/attachments/${channelId}/${id}/${file.name}`;
+      cdnFiles.set(path, file);
+      const url = `http://127.0.0.1:${port}${path}?ex=${Date.now().toString(16)}&is=0&hm=${randomBytes(8).toString('hex')}`;
+      attachments[id] = { id, filename: file.name, size: file.size ?? file.bytes.byteLength, url, proxy_url: url, content_type: file.contentType };
+    }
+    return { id: snowflake(), name: o.name, type: 1, options: o.options ?? [], ...(o.attachments === undefined ? {} : { resolved: { attachments } }) };
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const wsUrl = `ws://127.0.0.1:${port}/gateway`;
@@ -402,7 +442,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     requests, identifies, resumes, gatewayMessages, waitForRequest, waitFor: (find, timeoutMs) => waitFor(find, timeoutMs),
     waitForIdentify: shardWaiter(identifies, 'identify'),
     waitForResume: shardWaiter(resumes, 'resume'),
-    sendCommand: (o) => sendInteraction(2, o, { id: snowflake(), name: o.name, type: 1, options: o.options ?? [] }),
+    sendCommand: (o) => sendInteraction(2, o, commandData(o)),
+    sendAutocomplete: (o) => sendInteraction(4, o, commandData(o)),
+    cdnUrl: `http://127.0.0.1:${port}/attachments/`,
     sendButton: (o) => {
       let message = messages.get(o.messageId ?? '');
       if (message === undefined) {

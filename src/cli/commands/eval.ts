@@ -5,6 +5,7 @@ import { SEARCH_METHODS, type SearchMethod } from '../../search/search.js';
 import type { CliCommand } from '../command.js';
 import { resolve } from 'node:path';
 import { corporaEvalOptions, evaluateDataCorpora, evaluateStoryFolders } from './eval-corpora.js';
+import { evaluateExtraction } from '../../evaluation/extraction-eval.js';
 
 const METHODS: readonly SearchMethod[] = SEARCH_METHODS;
 
@@ -15,7 +16,7 @@ function isSearchMethod(value: unknown): value is SearchMethod {
 export const evaluate: CliCommand = {
   name: 'eval',
   summary: 'measure retrieval quality on a JSONL question set',
-  usage: 'eval [--json] [--method ranker|bm25|dense|rrf | --ceiling] FILE.jsonl | eval --stories DIR | eval --data DIR [--split validation|training] [--sample N] [--seed S] [--shapes one-article,few-articles,many-articles]',
+  usage: 'eval [--json] [--method ranker|bm25|dense|rrf | --ceiling] FILE.jsonl | eval --stories DIR | eval --pages DIR | eval --data DIR [--split validation|training] [--sample N] [--seed S] [--shapes one-article,few-articles,many-articles]',
   options: {
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
@@ -23,6 +24,7 @@ export const evaluate: CliCommand = {
     ceiling: { type: 'boolean' },
     data: { type: 'string' },
     stories: { type: 'string' },
+    pages: { type: 'string' },
     split: { type: 'string' },
     sample: { type: 'string' },
     seed: { type: 'string' },
@@ -30,6 +32,19 @@ export const evaluate: CliCommand = {
     work: { type: 'string' },
   },
   async run(context, values, positionals) {
+    if (typeof values.pages === 'string') {
+      const measured = await evaluateExtraction(values.pages);
+      if (values.json === true) context.stdout.write(`${JSON.stringify(measured)}\n`);
+      else {
+        for (const page of measured.pages) {
+          context.stdout.write(`${page.page}: ${page.recovered}/${page.expected} body paragraphs, ${page.debris.length} debris of ${page.extracted} extracted${page.refusal === undefined ? '' : ` (refused: ${page.refusal})`}\n`);
+          if (values.verbose === true) for (const text of [...page.missing.map((m) => `  missing: ${m}`), ...page.debris.map((d) => `  debris: ${d}`)]) context.stdout.write(`${text.slice(0, 160)}\n`);
+        }
+        const { totals } = measured;
+        context.stdout.write(`body paragraphs recovered: ${totals.recovered}/${totals.expected} (${(100 * measured.recovered).toFixed(1)}%)\ndebris kept: ${totals.debris} of ${totals.extracted} paragraphs extracted (${(100 * measured.debrisKept).toFixed(1)}%)\n`);
+      }
+      return 0;
+    }
     if (typeof values.stories === 'string') {
       return evaluateStoryFolders(context, values.stories, METHODS, resolve(typeof values.work === 'string' ? values.work : '.cache/story-corpora'), values.json === true);
     }

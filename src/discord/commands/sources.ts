@@ -1,4 +1,4 @@
-/** `/sources`: the articles the bot answers from. */
+/** `/sources`: the articles the bot answers from: site, date, and who added each one with /article add. */
 import { MessageFlags, SlashCommandBuilder, TimestampStyles, escapeMarkdown, time } from 'discord.js';
 import type { Sources } from '../../app.js';
 import type { Command } from '../command.js';
@@ -13,7 +13,14 @@ export function sourcesDescription(sources: Sources): string {
   let length = 0;
   for (const [k, article] of sources.articles.entries()) {
     const title = trimAtWord(escapeMarkdown(article.title), 200);
-    const line = `${k + 1}. ${article.url ? `[${title}](${article.url})` : title} · ${article.passageCount} passage${article.passageCount === 1 ? '' : 's'}`;
+    const details = [
+      article.url ? `[${title}](${article.url})` : title,
+      ...(article.source === undefined ? [] : [escapeMarkdown(trimAtWord(article.source, 80))]),
+      ...(article.published === undefined ? [] : [article.published]),
+      `${article.passageCount} passage${article.passageCount === 1 ? '' : 's'}`,
+      ...(article.added === undefined ? [] : [`added ${article.added.at.slice(0, 10)}${article.added.by === undefined ? '' : ` by ${escapeMarkdown(trimAtWord(article.added.by, 80))}`}`]),
+    ];
+    const line = `${k + 1}. ${details.join(' · ')}`;
     const rest = `…and ${sources.articles.length - k} more`;
     if (length + line.length + 1 + rest.length > EMBED_LIMITS.description - RESERVED_FOR_FOOTER_LINE) {
       lines.push(rest);

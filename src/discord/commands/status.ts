@@ -58,7 +58,7 @@ export const status = {
   data: adminCommandData('status', 'Shard, index, uptime, answers and memory of the bot process you reach (server managers only)'),
 
   async execute(interaction, { app, adminRoleIds, stats }) {
-    const refusal = adminRefusal(interaction, adminRoleIds);
+    const refusal = adminRefusal(interaction, adminRoleIds, `/${interaction.commandName}`);
     if (refusal !== undefined) {
       await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
       return;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResult } from '../search/search.js';
-import { ResultCache } from './result-cache.js';
+import { TimedCache } from './timed-cache.js';
 
 const result = {} as SearchResult;
 
-describe('ResultCache', () => {
+describe('TimedCache', () => {
   it('forgets results after their time to live', () => {
     let now = 0;
-    const cache = new ResultCache({ ttlMs: 1000, now: () => now });
+    const cache = new TimedCache<SearchResult>({ ttlMs: 1000, now: () => now });
     cache.set('a', result);
     now = 999;
     expect(cache.get('a')).toBe(result);
@@ -16,7 +16,7 @@ describe('ResultCache', () => {
   });
 
   it('drops the oldest results beyond its size', () => {
-    const cache = new ResultCache({ maxEntries: 2 });
+    const cache = new TimedCache<SearchResult>({ maxEntries: 2 });
     cache.set('a', result);
     cache.set('b', result);
     cache.set('c', result);

@@ -1,10 +1,10 @@
 /**
- * @module result-cache: recent answers, kept for a while so their "More passages" button can show
- * the next results. Bounded in size and age: an old button gets a polite "expired" instead.
+ * @module timed-cache: what a button needs later, kept for a while: recent answers (for "More
+ * passages"), removals waiting for confirmation. Bounded in size and age: an old button gets a
+ * polite "expired" instead.
  */
-import type { SearchResult } from '../search/search.js';
 
-export interface ResultCacheOptions {
+export interface TimedCacheOptions {
   /** @default 15 minutes, as long as Discord lets the bot edit its reply */
   ttlMs?: number;
   /** @default 1000 */
@@ -12,21 +12,21 @@ export interface ResultCacheOptions {
   now?: () => number;
 }
 
-export class ResultCache {
-  private readonly entries = new Map<string, { result: SearchResult; expires: number }>();
+export class TimedCache<T> {
+  private readonly entries = new Map<string, { value: T; expires: number }>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
 
-  constructor(options: ResultCacheOptions = {}) {
+  constructor(options: TimedCacheOptions = {}) {
     this.ttlMs = options.ttlMs ?? 15 * 60 * 1000;
     this.maxEntries = options.maxEntries ?? 1000;
     this.now = options.now ?? Date.now;
   }
 
-  set(id: string, result: SearchResult): void {
+  set(id: string, value: T): void {
     this.entries.delete(id);
-    this.entries.set(id, { result, expires: this.now() + this.ttlMs });
+    this.entries.set(id, { value, expires: this.now() + this.ttlMs });
     // Maps iterate in insertion order, so the first entries are the oldest.
     for (const key of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries) break;
@@ -34,13 +34,17 @@ export class ResultCache {
     }
   }
 
-  get(id: string): SearchResult | undefined {
+  get(id: string): T | undefined {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     if (entry.expires <= this.now()) {
       this.entries.delete(id);
       return undefined;
     }
-    return entry.result;
+    return entry.value;
+  }
+
+  delete(id: string): void {
+    this.entries.delete(id);
   }
 }
