@@ -11,7 +11,7 @@ import { type ArticleMetadata, parseFrontMatter } from './front-matter.js';
 import { MAX_ARTICLE_BYTES } from './load-corpus.js';
 import { decodeText } from './web/decode-text.js';
 import { ACCEPTED_EXTENSIONS, type DocumentKind, kindOfFileName } from './web/document-kind.js';
-import { extractArticle } from './web/extract-article.js';
+import { NO_ARTICLE_TEXT, extractArticle } from './web/extract-article.js';
 import { type FetchSettings, type FetchedDocument, fetchDocument, megabytes, parseLink } from './web/safe-fetch.js';
 
 export type ArticleSource =
@@ -110,7 +110,7 @@ export function draftFromDocument(text: string, kind: DocumentKind, url: string 
   }
   const cleaned = cleanArticle(body, kind === 'text' ? 'txt' : 'md');
   if (wordCount(cleaned.paragraphs) < MIN_ARTICLE_WORDS) {
-    throw unreadable('no article text found (the page may need a login, list other articles rather than hold one, or be empty)');
+    throw unreadable(NO_ARTICLE_TEXT);
   }
   const title = metadata.title ?? cleaned.heading ?? (basename(fileName, extname(fileName)) || undefined);
   return { metadata: { ...metadata, title }, paragraphs: cleaned.paragraphs, fetchedFrom: url };

@@ -4,6 +4,7 @@
  */
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import type { ChangeProgress } from '../app.js';
+import { isAppError } from '../errors.js';
 import type { CommandContext } from './command.js';
 import { INDEX_CHECK_INTERVAL_MS, reloadOnEveryShard } from './index-sync.js';
 
@@ -28,7 +29,7 @@ function progressText(progress: ChangeProgress): string {
 }
 
 /** Edits the reply in order, once `replied` resolves, at most once per interval. */
-export function progressEdits(interaction: EditableInteraction, replied: Promise<unknown>) {
+function progressEdits(interaction: EditableInteraction, replied: Promise<unknown>) {
   let chain: Promise<unknown> = replied;
   let lastShown = 0;
   let lastText = '';
@@ -60,5 +61,54 @@ export async function switchEveryShard(interaction: EditableInteraction, { app, 
   } catch (error) {
     logger.warn({ err: error }, 'could not reach every shard after the reindex');
     return `Not every shard confirmed the switch (${error instanceof Error ? error.message : String(error)}); ${retry}.`;
+  }
+}
+
+export interface ChangeSteps<T> {
+  /** Starts the change; throws REINDEX_IN_PROGRESS at once when another one runs. */
+  start(onProgress: (progress: ChangeProgress) => void): Promise<T>;
+  /** Acknowledges the interaction (defer, or update the message holding the button). */
+  acknowledge(): Promise<unknown>;
+  /** Tells the member another change is running. */
+  refuseBusy(): Promise<unknown>;
+  /** The reply when the change failed: an AppError's own message, or undefined for an unexpected error. */
+  failureText(reason: string | undefined): string;
+}
+
+/**
+ * Runs a corpus change with progress edits on the private reply, and has every shard switch to the
+ * result. Returns undefined when it was refused or failed (the member has been told why).
+ */
+export async function runCorpusChange<T>(
+  interaction: EditableInteraction,
+  context: CommandContext,
+  steps: ChangeSteps<T>,
+): Promise<{ result: T; shardNote: string | undefined } | undefined> {
+  let markReplied = (): void => undefined;
+  const progress = progressEdits(interaction, new Promise<void>((resolve) => (markReplied = resolve)));
+  let running: Promise<T>;
+  try {
+    // Started before acknowledging, so a change arriving meanwhile is refused rather than raced.
+    running = steps.start((update) => progress.report(update));
+  } catch (error) {
+    if (!isAppError(error, 'REINDEX_IN_PROGRESS')) throw error;
+    await steps.refuseBusy();
+    return undefined;
+  }
+  // It may fail before the acknowledgement is sent; the failure is handled below, not lost.
+  running.catch(() => undefined);
+  await steps.acknowledge();
+  markReplied();
+  try {
+    const result = await running;
+    const shardNote = await switchEveryShard(interaction, context);
+    await progress.settled();
+    return { result, shardNote };
+  } catch (error) {
+    await progress.settled();
+    if (!isAppError(error)) context.logger.error({ err: error }, 'corpus change failed');
+    const text = steps.failureText(isAppError(error) ? error.message : undefined);
+    await interaction.editReply({ content: text, embeds: [], components: [], allowedMentions: { parse: [] } });
+    return undefined;
   }
 }

@@ -59,10 +59,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const indexDir = join(scratch, 'index');
   await cp('corpus', corpusDir, { recursive: true });
   await options.prepareCorpus?.(corpusDir);
-  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, MODEL_CACHE_DIR: '.cache/models', ...options.env });
+  const fake = await startFakeDiscord({ interactionDeadlineMs: 3_000, ...options.fake });
+  // Attachments are fetched from the fake's CDN on 127.0.0.1, which only a listed host may reach.
+  const allowedHosts = [new URL(fake.cdnUrl).host, options.env?.FETCH_ALLOWED_HOSTS].filter(Boolean).join(',');
+  const config = loadConfig({
+    CORPUS_DIR: corpusDir,
+    INDEX_DIR: indexDir,
+    DATA_DIR: join(scratch, 'data'),
+    MODEL_CACHE_DIR: '.cache/models',
+    ...options.env,
+    FETCH_ALLOWED_HOSTS: allowedHosts,
+  });
   const logs = captureLogs();
   const app = await createApp(config, { logger: logs.logger });
-  const fake = await startFakeDiscord({ interactionDeadlineMs: 3_000, ...options.fake });
   const settings = { ...config.discord, token: HARNESS_TOKEN, apiUrl: fake.apiUrl };
   const bot = await startBot({ settings, app, logger: logs.logger, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
   return {

@@ -39,6 +39,9 @@ export interface ExtractedArticle {
   paragraphs: string[];
 }
 
+/** Why a page yields no article, in words a member can act on. */
+export const NO_ARTICLE_TEXT = 'no article text found (the page may need a login, list other articles rather than hold one, or be empty)';
+
 /** Blocks that hold body text; a list item is written as a Markdown list item so short ones survive cleaning. */
 const TEXT_BLOCKS = 'p, li, blockquote, pre';
 /** Inside these, text is page furniture even when Readability kept it. */
@@ -200,7 +203,7 @@ export function extractArticle(html: string, pageUrl: string | undefined): Extra
   const parsed = reader.parse();
   const paragraphs = parsed?.content ? bodyParagraphs(parsed.content) : [];
   if (parsed === null || paragraphs.length === 0) {
-    throw new AppError(ErrorCodes.ARTICLE_UNREADABLE, 'No article found on that page: it may need a login, list many articles rather than hold one, or be empty. Nothing was added.');
+    throw new AppError(ErrorCodes.ARTICLE_UNREADABLE, `No article to add: ${NO_ARTICLE_TEXT}. Nothing was added.`);
   }
   return {
     title: optional(parsed.title) ?? optional(document.querySelector('title')?.textContent),

@@ -50,7 +50,7 @@ export function megabytes(bytes: number): string {
 /** Parses what a member typed as a link. */
 export function parseLink(link: string): URL {
   const trimmed = link.trim();
-  if (!URL.canParse(trimmed)) throw new AppError(ErrorCodes.FETCH_REFUSED, `"${trimmed.slice(0, 200)}" is not a link; give the full address, starting with https://`);
+  if (!URL.canParse(trimmed)) throw new AppError(ErrorCodes.FETCH_REFUSED, `"${trimmed.slice(0, 200)}" is not a link (give the full address, starting with https://). Nothing was added.`);
   return new URL(trimmed);
 }
 

@@ -13,20 +13,20 @@ import {
   MessageFlags,
   escapeMarkdown,
 } from 'discord.js';
-import type { AddedArticle, App, ChangeProgress } from '../../app.js';
+import type { AddedArticle, App } from '../../app.js';
 import type { ArticleSource } from '../../corpus/import-article.js';
 import { ACCEPTED_EXTENSIONS } from '../../corpus/web/document-kind.js';
-import { isAppError } from '../../errors.js';
 import type { IndexedArticle } from '../../index/story-index.js';
 import { adminCommandData, adminRefusal } from '../admin-permission.js';
 import { escapeQuoted } from '../answer-view.js';
 import type { Command, CommandContext } from '../command.js';
-import { progressEdits, switchEveryShard } from '../corpus-change.js';
+import { runCorpusChange } from '../corpus-change.js';
 import { EMBED_LIMITS, trimAtWord } from '../limits.js';
 
 const ADDED_COLOUR = 0x22c55e;
-/** Discord shows at most 25 suggestions. */
+/** Discord shows at most 25 suggestions, each at most 100 characters. */
 const MAX_SUGGESTIONS = 25;
+const CHOICE_LIMIT = 100;
 const CONFIRM = 'confirm';
 const CANCEL = 'cancel';
 const BUSY = 'A reindex or another article change is running; try again when it finishes.';
@@ -46,9 +46,7 @@ const data = adminCommandData('article', 'Add an article to the story or remove 
       .addStringOption((option) => option.setName('name').setDescription('The article (start typing its title)').setRequired(true).setAutocomplete(true)),
   );
 
-type Reply = (content: string) => Promise<unknown>;
-
-function privately(interaction: ChatInputCommandInteraction): Reply {
+function privately(interaction: ChatInputCommandInteraction): (content: string) => Promise<unknown> {
   return (content) => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
@@ -77,41 +75,6 @@ export function addedEmbed(added: AddedArticle): APIEmbed {
   };
 }
 
-/** Runs a corpus change with progress edits on the private reply; a failure is told, and nothing is left half done. */
-async function runChange<T>(
-  interaction: ChatInputCommandInteraction | ButtonInteraction,
-  context: CommandContext,
-  start: (onProgress: (progress: ChangeProgress) => void) => Promise<T>,
-  acknowledge: () => Promise<unknown>,
-  busy: Reply,
-): Promise<{ result: T; shardNote: string | undefined } | undefined> {
-  let markReplied = (): void => undefined;
-  const progress = progressEdits(interaction, new Promise<void>((resolve) => (markReplied = resolve)));
-  let running: Promise<T>;
-  try {
-    // Started before acknowledging, so a change arriving meanwhile is refused rather than raced.
-    running = start((update) => progress.report(update));
-  } catch (error) {
-    if (!isAppError(error, 'REINDEX_IN_PROGRESS')) throw error;
-    await busy(BUSY);
-    return undefined;
-  }
-  await acknowledge();
-  markReplied();
-  try {
-    const result = await running;
-    const shardNote = await switchEveryShard(interaction, context);
-    await progress.settled();
-    return { result, shardNote };
-  } catch (error) {
-    await progress.settled();
-    const reason = isAppError(error) ? error.message : 'An unexpected error stopped it (see the bot logs). Nothing was changed.';
-    await interaction.editReply({ content: reason, embeds: [], components: [], allowedMentions: { parse: [] } });
-    if (!isAppError(error)) context.logger.error({ err: error }, 'article change failed');
-    return undefined;
-  }
-}
-
 async function add(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void> {
   const source = sourceOf(interaction);
   if (typeof source === 'string') {
@@ -119,13 +82,12 @@ async function add(interaction: ChatInputCommandInteraction, context: CommandCon
     return;
   }
   const contributor = { memberId: interaction.user.id, name: interaction.member && 'displayName' in interaction.member ? interaction.member.displayName : interaction.user.displayName };
-  const outcome = await runChange(
-    interaction,
-    context,
-    (onProgress) => context.app.addArticle(source, contributor, onProgress),
-    () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
-    privately(interaction),
-  );
+  const outcome = await runCorpusChange(interaction, context, {
+    start: (onProgress) => context.app.addArticle(source, contributor, onProgress),
+    acknowledge: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+    refuseBusy: () => privately(interaction)(BUSY),
+    failureText: (reason) => reason ?? 'Adding the article failed with an unexpected error (see the bot logs). Nothing was added.',
+  });
   if (outcome === undefined) return;
   await interaction.editReply({ content: outcome.shardNote ?? '', embeds: [addedEmbed(outcome.result)], allowedMentions: { parse: [] } });
 }
@@ -162,6 +124,13 @@ async function askToRemove(interaction: ChatInputCommandInteraction, context: Co
   });
 }
 
+/** The title, cut to leave room for the file name, which tells apart articles with similar titles. */
+function suggestionName(article: IndexedArticle): string {
+  const file = ` (${article.file})`;
+  if (file.length > CHOICE_LIMIT / 2) return trimAtWord(article.title, CHOICE_LIMIT);
+  return `${trimAtWord(article.title, CHOICE_LIMIT - file.length)}${file}`;
+}
+
 async function suggest(interaction: AutocompleteInteraction, { app, adminRoleIds }: CommandContext): Promise<void> {
   if (adminRefusal(interaction, adminRoleIds, '/article') !== undefined) {
     await interaction.respond([]);
@@ -170,7 +139,7 @@ async function suggest(interaction: AutocompleteInteraction, { app, adminRoleIds
   const typed = interaction.options.getFocused().trim().toLowerCase();
   const matches = app.sources().articles.filter((a) => typed === '' || a.title.toLowerCase().includes(typed) || a.file.toLowerCase().includes(typed));
   await interaction.respond(
-    matches.slice(0, MAX_SUGGESTIONS).map((a) => ({ name: trimAtWord(`${a.title} (${a.file})`, 100), value: a.file.slice(0, 100) })),
+    matches.slice(0, MAX_SUGGESTIONS).map((a) => ({ name: suggestionName(a), value: a.file.slice(0, CHOICE_LIMIT) })),
   );
 }
 
@@ -191,13 +160,12 @@ async function confirmRemoval(interaction: ButtonInteraction, context: CommandCo
     await interaction.update({ content: `Kept **${escapeMarkdown(pending.title)}**; nothing was removed.`, components: [], allowedMentions: { parse: [] } });
     return;
   }
-  const outcome = await runChange(
-    interaction,
-    context,
-    (onProgress) => context.app.removeArticle(pending.file, onProgress),
-    () => interaction.update({ content: `Removing **${escapeMarkdown(pending.title)}**…`, components: [], allowedMentions: { parse: [] } }),
-    (content) => interaction.reply({ content, flags: MessageFlags.Ephemeral }),
-  );
+  const outcome = await runCorpusChange(interaction, context, {
+    start: (onProgress) => context.app.removeArticle(pending.file, onProgress),
+    acknowledge: () => interaction.update({ content: `Removing **${escapeMarkdown(pending.title)}**…`, components: [], allowedMentions: { parse: [] } }),
+    refuseBusy: () => interaction.reply({ content: BUSY, flags: MessageFlags.Ephemeral }),
+    failureText: (reason) => `${reason ?? 'Removing the article failed with an unexpected error (see the bot logs).'}\nThe article is still in the story.`,
+  });
   if (outcome === undefined) return;
   const { result, shardNote } = outcome;
   const lines = [

@@ -1,10 +1,9 @@
 /** `/reindex` (server managers): rebuild the index from the corpus folder, with progress. */
 import { MessageFlags } from 'discord.js';
-import { isAppError } from '../../errors.js';
 import type { BuildSummary } from '../../index/build-index.js';
 import { adminCommandData, adminRefusal } from '../admin-permission.js';
 import type { Command } from '../command.js';
-import { progressEdits, switchEveryShard } from '../corpus-change.js';
+import { runCorpusChange } from '../corpus-change.js';
 import { MESSAGE_CONTENT_LIMIT, trimAtWord } from '../limits.js';
 
 /** The outcome, every skipped file named with its reason as far as one message holds them (the log has them all). */
@@ -38,28 +37,13 @@ export const reindex = {
       await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
       return;
     }
-    let markReplied = (): void => undefined;
-    const progress = progressEdits(interaction, new Promise<void>((resolve) => (markReplied = resolve)));
-    let running: Promise<BuildSummary>;
-    try {
-      // Start before replying, so a second /reindex arriving meanwhile is refused rather than raced.
-      running = app.reindex((update) => progress.report(update));
-    } catch (error) {
-      if (!isAppError(error, 'REINDEX_IN_PROGRESS')) throw error;
-      await interaction.reply({ content: 'A reindex is already running; the new index will be live when it finishes.', flags: MessageFlags.Ephemeral });
-      return;
-    }
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    markReplied();
-    try {
-      const summary = await running;
-      const shardNote = await switchEveryShard(interaction, context);
-      await progress.settled();
-      await interaction.editReply({ content: summaryText(summary, shardNote), allowedMentions: { parse: [] } });
-    } catch (error) {
-      await progress.settled();
-      const reason = isAppError(error) ? error.message : 'an unexpected error (see the bot logs)';
-      await interaction.editReply({ content: `Reindex failed: ${reason}\nThe previous index is still answering questions.`, allowedMentions: { parse: [] } });
-    }
+    const outcome = await runCorpusChange(interaction, context, {
+      start: (onProgress) => app.reindex(onProgress),
+      acknowledge: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+      refuseBusy: () => interaction.reply({ content: 'A reindex is already running; the new index will be live when it finishes.', flags: MessageFlags.Ephemeral }),
+      failureText: (reason) => `Reindex failed: ${reason ?? 'an unexpected error (see the bot logs)'}\nThe previous index is still answering questions.`,
+    });
+    if (outcome === undefined) return;
+    await interaction.editReply({ content: summaryText(outcome.result, outcome.shardNote), allowedMentions: { parse: [] } });
   },
 } satisfies Command;
