@@ -106,7 +106,7 @@ export async function resolveArticle(corpusDir: string, name: string): Promise<C
     entries.find(({ file }) => file.toLowerCase() === wanted) ??
     entries.find(({ file }) => file.slice(0, file.length - extname(file).length).toLowerCase() === wanted) ??
     entries.find(({ metadata }) => metadata.title?.toLowerCase() === wanted);
-  if (!found) throw new AppError(ErrorCodes.ARTICLE_NOT_FOUND, `No article in the corpus is called "${name.trim().slice(0, 200)}". Pick one from the list, or see /sources.`);
+  if (!found) throw new AppError(ErrorCodes.ARTICLE_NOT_FOUND, `No article in the corpus is called "${name.trim().slice(0, 200)}". See the articles with /sources (Discord) or npm run article -- list.`);
   return found;
 }
 
