@@ -12,6 +12,14 @@ describe('loadConfig', () => {
     expect(config.embedBatchSize).toBe(32);
   });
 
+  it('lets /article add reach only public hosts unless FETCH_ALLOWED_HOSTS lists others, within 15 s by default', () => {
+    expect(loadConfig({}).fetch).toEqual({ allowedHosts: [], timeoutMs: 15_000 });
+    const set = loadConfig({ FETCH_ALLOWED_HOSTS: 'mirror.local, 127.0.0.1:8080', FETCH_TIMEOUT_SECONDS: '5' }).fetch;
+    expect(set).toEqual({ allowedHosts: [{ host: 'mirror.local', port: undefined }, { host: '127.0.0.1', port: 8080 }], timeoutMs: 5_000 });
+    expect(() => loadConfig({ FETCH_ALLOWED_HOSTS: 'https://mirror.local/' })).toThrow(/FETCH_ALLOWED_HOSTS: "https:\/\/mirror.local\/" is not host\[:port\]/);
+    expect(loadConfig({}).dataDir).toBe(resolve('data'));
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ EMBEDDING_MODEL: ' ', EMBED_BATCH_SIZE: '' }).model.id).toBe('use-lite');
   });

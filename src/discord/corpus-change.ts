@@ -106,7 +106,8 @@ export async function runCorpusChange<T>(
     return { result, shardNote };
   } catch (error) {
     await progress.settled();
-    if (!isAppError(error)) context.logger.error({ err: error }, 'corpus change failed');
+    if (isAppError(error)) context.logger.info({ interaction: interaction.id, code: error.code }, 'request refused');
+    else context.logger.error({ err: error }, 'corpus change failed');
     const text = steps.failureText(isAppError(error) ? error.message : undefined);
     await interaction.editReply({ content: text, embeds: [], components: [], allowedMentions: { parse: [] } });
     return undefined;
