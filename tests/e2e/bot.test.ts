@@ -128,19 +128,28 @@ describe('/reindex', () => {
 });
 
 describe('deploy-commands', () => {
-  it('registers the four commands in a guild, with their options, limits and permissions', async () => {
+  it('registers the five commands in a guild, with their options, limits and permissions', async () => {
     const guildId = fake.guilds[0]?.id ?? '';
     const { scope, registered } = await deployCommands({ token: 'test-token', apiUrl: fake.apiUrl, guildId, applicationId: undefined });
     expect(scope).toBe('guild');
-    expect(registered.map((c) => c.name)).toEqual(['ask', 'reindex', 'sources', 'status']);
+    expect(registered.map((c) => c.name)).toEqual(['ask', 'article', 'reindex', 'sources', 'status']);
     const put = await fake.waitForRequest((r) => r.method === 'PUT' && r.path === `/applications/${fake.applicationId}/guilds/${guildId}/commands`);
-    const [askCommand, reindexCommand, sourcesCommand, statusCommand] = put.body as Record<string, unknown>[];
+    const [askCommand, articleCommand, reindexCommand, sourcesCommand, statusCommand] = put.body as Record<string, unknown>[];
     expect(askCommand?.options).toEqual([
       expect.objectContaining({ name: 'question', type: 3, required: true, max_length: 300 }),
       expect.objectContaining({ name: 'private', type: 5, required: false }),
     ]);
     expect(askCommand?.default_member_permissions).toBeUndefined();
     expect(reindexCommand?.default_member_permissions).toBe(MANAGE_GUILD);
+    expect(articleCommand?.default_member_permissions).toBe(MANAGE_GUILD);
+    expect(articleCommand?.options).toEqual([
+      expect.objectContaining({
+        name: 'add',
+        type: 1,
+        options: [expect.objectContaining({ name: 'url', type: 3, max_length: 2000 }), expect.objectContaining({ name: 'file', type: 11 })],
+      }),
+      expect.objectContaining({ name: 'remove', type: 1, options: [expect.objectContaining({ name: 'name', type: 3, required: true, autocomplete: true })] }),
+    ]);
     expect(sourcesCommand?.name).toBe('sources');
     expect(statusCommand?.default_member_permissions).toBe(MANAGE_GUILD);
   });
