@@ -46,7 +46,7 @@ describe('answerMessage', () => {
     const [field] = message.embeds[0]?.fields ?? [];
     expect(message.embeds[0]?.title).toBe('what did Putin demand');
     expect(field?.name).toBe('1. A deal on Syria’s chemical weapons is far from done.');
-    expect(field?.value).toBe('> Syria has agreed. **But Putin wants strikes off the table.**\n*paragraph 3 · [open article](https://example.org/deal) · relevance 0.80*');
+    expect(field?.value).toBe('> Syria has agreed. **But Putin wants strikes off the table.**\n*paragraph 3 · [open article](https://example.org/deal#:~:text=But%20Putin%20wants%20strikes%20off%20the%20table.) · relevance 0.80*');
   });
 
   it('escapes markdown so quotes show verbatim', () => {

@@ -6,6 +6,7 @@
 import { type APIEmbed, type APIEmbedField, ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, escapeMarkdown } from 'discord.js';
 import type { Sources } from '../app.js';
 import type { RankedPassage, SearchResult } from '../search/search.js';
+import { linkToSentence } from '../search/text-fragment.js';
 import { EMBED_LIMITS, ELLIPSIS, fitSentences, trimAtWord } from './limits.js';
 
 export const PASSAGES_PER_PAGE = 3;
@@ -25,8 +26,9 @@ export function escapeQuoted(text: string): string {
   return escapeMarkdown(text, { numberedList: true, bulletedList: true, heading: true, maskedLink: true });
 }
 
-function citation({ passage, article, score }: RankedPassage): string {
-  const link = article.url ? ` · [open article](${article.url})` : '';
+function citation({ passage, article, score, highlight }: RankedPassage): string {
+  // The link opens the article at the sentence in bold.
+  const link = article.url ? ` · [open article](${linkToSentence(article.url, passage.text.slice(highlight[0], highlight[1]))})` : '';
   return `*paragraph ${passage.paragraph}${link} · relevance ${score.toFixed(2)}*`;
 }
 

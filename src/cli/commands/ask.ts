@@ -1,5 +1,6 @@
 /** `ask "question"`: the passages that answer a question, quoted with their source. */
 import type { SearchResult } from '../../search/search.js';
+import { linkToSentence } from '../../search/text-fragment.js';
 import type { CliCommand } from '../command.js';
 
 const DEFAULT_TOP = 3;
@@ -40,7 +41,8 @@ function toText(result: SearchResult, top: number, bold: boolean): string {
   result.passages.slice(0, top).forEach(({ passage, article, highlight, score }, k) => {
     const [start, end] = highlight;
     const quote = passage.text.slice(0, start) + mark(passage.text.slice(start, end)) + passage.text.slice(end);
-    lines.push(`${k + 1}. ${article.title} — paragraph ${passage.paragraph}${article.url ? ` <${article.url}>` : ''}  (score ${score.toFixed(2)})`);
+    const link = article.url ? ` <${linkToSentence(article.url, passage.text.slice(highlight[0], highlight[1]))}>` : '';
+    lines.push(`${k + 1}. ${article.title} — paragraph ${passage.paragraph}${link}  (score ${score.toFixed(2)})`);
     lines.push(`   ${quote}`, '');
   });
   return `${lines.join('\n')}\n`;
