@@ -1,0 +1,254 @@
+/**
+ * @module history-store: what the bot learns from its use, in an embedded SQLite database
+ * (`DATA_DIR/history.db`): the questions asked and how they were answered, and members' votes on
+ * the answers. Member ids arrive already hashed (member-id.ts); no message content but the question
+ * is kept. The database can fail (a damaged file, a lock held elsewhere) without the bot failing:
+ * a damaged file is moved aside and a new one made; any other failure is logged, reported by
+ * `status()`, and answering goes on.
+ */
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from '../logger.js';
+
+export const HISTORY_FILE = 'history.db';
+/** A lock held elsewhere is waited for this long; longer would stall the event loop that answers. */
+const BUSY_TIMEOUT_MS = 200;
+const DAY_MS = 86_400_000;
+
+export interface ShownPassage {
+  id: string;
+  score: number;
+}
+
+export interface AskedQuestion {
+  /** The answer's id (the interaction that asked); votes refer to it. */
+  answerId: string;
+  askedAt: number;
+  guildId: string | undefined;
+  question: string;
+  answered: boolean;
+  buildId: string;
+  passages: readonly ShownPassage[];
+}
+
+export const VOTE_REASONS = ['wrong-passage', 'not-in-story', 'outdated', 'other'] as const;
+export type VoteReason = (typeof VOTE_REASONS)[number];
+
+export interface VoteCounts {
+  up: number;
+  down: number;
+}
+
+export type HistoryStatus = { ok: true; path: string; movedAside?: string } | { ok: false; reason: string };
+
+/**
+ * Schema versions, applied in order inside one transaction each; `PRAGMA user_version` records
+ * how far a file has come. Add a step; never edit one that shipped.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE questions (
+     answer_id TEXT PRIMARY KEY,
+     asked_at INTEGER NOT NULL,
+     guild_id TEXT,
+     question TEXT NOT NULL,
+     answered INTEGER NOT NULL,
+     build_id TEXT NOT NULL,
+     top_score REAL,
+     passages TEXT NOT NULL
+   );
+   CREATE INDEX questions_asked_at ON questions (asked_at);
+   CREATE TABLE votes (
+     answer_id TEXT NOT NULL,
+     member TEXT NOT NULL,
+     vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+     reason TEXT,
+     note TEXT,
+     voted_at INTEGER NOT NULL,
+     PRIMARY KEY (answer_id, member)
+   );
+   CREATE INDEX votes_voted_at ON votes (voted_at);`,
+];
+
+/** SQLite's codes for a file that is not a database, or a damaged one. */
+const DAMAGED = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_INDEX']);
+
+function sqliteCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+function openDatabase(path: string): Database.Database {
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma('journal_mode = WAL');
+    // With WAL, NORMAL loses no committed transaction when the process dies; only a power cut can.
+    db.pragma('synchronous = NORMAL');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    const version = Number(db.pragma('user_version', { simple: true }));
+    MIGRATIONS.slice(version).forEach((step, k) => {
+      db.transaction(() => {
+        db.exec(step);
+        db.pragma(`user_version = ${version + k + 1}`);
+      })();
+    });
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Moves a damaged database (and its WAL files) aside, keeping it for inspection; returns the new name. */
+function moveAside(path: string): string {
+  const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+  return aside;
+}
+
+interface Statements {
+  insertQuestion: Database.Statement<[string, number, string | null, string, number, string, number | null, string]>;
+  upsertVote: Database.Statement<[string, string, number, number]>;
+  setReason: Database.Statement<[string, string | null, string, string]>;
+  counts: Database.Statement<[string], VoteCounts>;
+  purgeQuestions: Database.Statement<[number]>;
+  purgeVotes: Database.Statement<[number]>;
+}
+
+export class HistoryStore {
+  private db: Database.Database | undefined;
+  private statements: Statements | undefined;
+  private failure: string | undefined;
+  private movedAside: string | undefined;
+  private readonly pending: AskedQuestion[] = [];
+  private flushScheduled = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens (or creates, or replaces a damaged) `DATA_DIR/history.db`; never throws. */
+  static open(dataDir: string, logger: Logger): HistoryStore {
+    const store = new HistoryStore(join(dataDir, HISTORY_FILE), logger);
+    store.connect(dataDir);
+    return store;
+  }
+
+  private connect(dataDir: string): void {
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      try {
+        this.db = openDatabase(this.path);
+      } catch (error) {
+        if (!DAMAGED.has(sqliteCode(error) ?? '')) throw error;
+        this.movedAside = moveAside(this.path);
+        this.logger.error({ err: error, movedTo: this.movedAside }, 'the history database was damaged; moved it aside and started a new one');
+        this.db = openDatabase(this.path);
+      }
+      this.statements = this.prepare(this.db);
+    } catch (error) {
+      this.fail(error, 'could not open the history database; answering goes on without it');
+    }
+  }
+
+  private prepare(db: Database.Database): Statements {
+    return {
+      insertQuestion: db.prepare(
+        'INSERT OR REPLACE INTO questions (answer_id, asked_at, guild_id, question, answered, build_id, top_score, passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      upsertVote: db.prepare(
+        'INSERT INTO votes (answer_id, member, vote, voted_at) VALUES (?, ?, ?, ?) ON CONFLICT (answer_id, member) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at, reason = CASE WHEN excluded.vote = 1 THEN NULL ELSE reason END, note = CASE WHEN excluded.vote = 1 THEN NULL ELSE note END',
+      ),
+      setReason: db.prepare('UPDATE votes SET reason = ?, note = ? WHERE answer_id = ? AND member = ? AND vote = -1'),
+      counts: db.prepare('SELECT COALESCE(SUM(vote = 1), 0) AS up, COALESCE(SUM(vote = -1), 0) AS down FROM votes WHERE answer_id = ?'),
+      purgeQuestions: db.prepare('DELETE FROM questions WHERE asked_at < ?'),
+      purgeVotes: db.prepare('DELETE FROM votes WHERE voted_at < ?'),
+    };
+  }
+
+  private fail(error: unknown, message: string): void {
+    this.failure = `${sqliteCode(error) ?? 'error'}: ${error instanceof Error ? error.message : String(error)}`;
+    this.logger.error({ err: error, path: this.path }, message);
+  }
+
+  /** The database to use, or a thrown explanation when it is unavailable. */
+  private use(): Statements {
+    if (this.statements === undefined) throw new Error(`the history database is unavailable (${this.failure ?? 'closed'})`);
+    return this.statements;
+  }
+
+  status(): HistoryStatus {
+    if (this.statements === undefined) return { ok: false, reason: this.failure ?? 'closed' };
+    return { ok: true, path: this.path, ...(this.movedAside === undefined ? {} : { movedAside: this.movedAside }) };
+  }
+
+  /**
+   * Queues a question to be written after the current work (the answer) is done, in one
+   * transaction with any others queued meanwhile. Never throws: a failure is logged.
+   */
+  recordQuestion(question: AskedQuestion): void {
+    this.pending.push(question);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Writes the queued questions now (also called on close). */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0);
+    if (batch.length === 0 || this.db === undefined) return;
+    try {
+      const { insertQuestion } = this.use();
+      this.db.transaction(() => {
+        for (const q of batch) {
+          insertQuestion.run(q.answerId, q.askedAt, q.guildId ?? null, q.question, q.answered ? 1 : 0, q.buildId, q.passages[0]?.score ?? null, JSON.stringify(q.passages));
+        }
+      })();
+    } catch (error) {
+      this.logger.error({ err: error, questions: batch.length }, 'could not record questions in the history database');
+    }
+  }
+
+  /** Stores a member's vote (replacing an earlier one) and returns the answer's counts; throws when the database is unavailable. */
+  vote(answerId: string, member: string, vote: 1 | -1, now = Date.now()): VoteCounts {
+    const { upsertVote, counts } = this.use();
+    upsertVote.run(answerId, member, vote, now);
+    return counts.get(answerId) ?? { up: 0, down: 0 };
+  }
+
+  /** Adds the reason for a member's 👎; false when they have no 👎 on that answer (any more). */
+  explainDownVote(answerId: string, member: string, reason: VoteReason, note: string | undefined): boolean {
+    return this.use().setReason.run(reason, note ?? null, answerId, member).changes > 0;
+  }
+
+  counts(answerId: string): VoteCounts {
+    return this.use().counts.get(answerId) ?? { up: 0, down: 0 };
+  }
+
+  /** Deletes questions and votes older than `days`; returns how many rows went. Never throws. */
+  purge(days: number, now = Date.now()): number {
+    try {
+      const { purgeQuestions, purgeVotes } = this.use();
+      const before = now - days * DAY_MS;
+      return purgeQuestions.run(before).changes + purgeVotes.run(before).changes;
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not purge old history');
+      return 0;
+    }
+  }
+
+  /** Read access for reports (/gaps); undefined when the database is unavailable. */
+  get database(): Database.Database | undefined {
+    return this.statements === undefined ? undefined : this.db;
+  }
+
+  close(): void {
+    this.flush();
+    this.db?.close();
+    this.db = undefined;
+    this.statements = undefined;
+    this.failure ??= 'closed';
+  }
+}
