@@ -21,8 +21,15 @@ const SIX_MEGABYTES = 6 * 1024 * 1024;
 
 let harness: Harness;
 let site: NewsSite;
-/** Requests to /held wait here until the test lets them through. */
+/** A request to /held waits until the test lets it through (answering 404), or until the fetch times out. */
 let releaseHeld: () => void = () => undefined;
+let heldRequested: () => void = () => undefined;
+const held = new Promise<void>((resolve) => (heldRequested = resolve));
+/**
+ * Long enough that the second /article add below is always handled while the first still waits
+ * (handling it takes milliseconds); the timeout test waits this long.
+ */
+const FETCH_TIMEOUT_SECONDS = 8;
 const expected = JSON.parse(await readFile(join(PAGES, 'e2e-news-page.expected.json'), 'utf8')) as { title: string; paragraphs: string[] };
 
 beforeAll(async () => {
@@ -44,9 +51,10 @@ beforeAll(async () => {
     '/to-loopback': redirect('http://127.0.0.1:1/admin'),
     '/held': (_request, response) => {
       releaseHeld = () => response.writeHead(404).end();
+      heldRequested();
     },
   });
-  harness = await startHarness({ env: { FETCH_ALLOWED_HOSTS: site.host, FETCH_TIMEOUT_SECONDS: '2', ASK_COOLDOWN_SECONDS: '0' } });
+  harness = await startHarness({ env: { FETCH_ALLOWED_HOSTS: site.host, FETCH_TIMEOUT_SECONDS: String(FETCH_TIMEOUT_SECONDS), ASK_COOLDOWN_SECONDS: '0' } });
 });
 
 afterAll(async () => {
@@ -172,7 +180,7 @@ describe('/article add refuses bad input with its reason, changing nothing', () 
     ['a PDF', () => site.url('/report.pdf'), /^No article to add: it is a PDF, not an article page/],
     ['a 404', () => site.url('/gone'), /^Could not fetch the article: the site answered 404 Not Found: the page does not exist \(check the link\)/],
     ['a 500', () => site.url('/server-error'), /^Could not fetch the article: the site answered 500 Internal Server Error: its server failed, try again later/],
-    ['a timeout', () => site.url('/never'), /^Could not fetch the article: the site did not send the page within 2 s/],
+    ['a timeout', () => site.url('/never'), new RegExp(`^Could not fetch the article: the site did not send the page within ${FETCH_TIMEOUT_SECONDS} s`)],
     ['an unknown encoding', () => site.url('/odd-encoding.html'), /^No article to add: the page is in an encoding the bot cannot read \("x-klingon"\)/],
     ['a page over 5 MB', () => site.url('/huge.html'), /^Could not fetch the article: the page is too large \(6\.0 MB; the limit is 5\.0 MB\)/],
     ['a compressed page that expands past 5 MB', () => site.url('/gzip-bomb.html'), /^Could not fetch the article: the page is too large \(over 5\.0 MB\)/],
@@ -190,7 +198,7 @@ describe('/article add refuses bad input with its reason, changing nothing', () 
     await unchangedBy(async () => {
       const first = addLink(site.url('/held'));
       expect(callbackOf(await first.waitForReply(isCallback)).type).toBe(5);
-      await harness.fake.waitFor(() => (site.requested.includes('/held') ? true : undefined));
+      await held;
       const second = await outcome(addLink(site.url('/world/inspectors-arrive.html')));
       expect(second.content).toBe('A reindex or another article change is running; try again when it finishes.');
       releaseHeld();

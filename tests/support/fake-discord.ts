@@ -1,7 +1,8 @@
 /** @module fake-discord: a stand-in for Discord's REST API and gateway on 127.0.0.1, driving the real discord.js Client and recording what it sends. */
 import { randomBytes } from 'node:crypto';
-import { type IncomingMessage, type IncomingHttpHeaders, type Server, createServer } from 'node:http';
+import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { WebSocket, WebSocketServer } from 'ws';
 
 type Json = Record<string, unknown>;
@@ -16,6 +17,7 @@ export interface RecordedRequest {
   /** File parts of a multipart body (discord.js sends attachments this way). */
   files: { field: string; name: string; size: number }[];
   headers: IncomingHttpHeaders;
+  /** When the fake had read the whole request, on its REST thread: the bot's busy event loop cannot delay it. */
   at: number;
   /** The status the fake answered with (including failures injected by failNext). */
   status: number;
@@ -148,6 +150,46 @@ export function guildIdForShard(shard: number, shardCount: number, index = 0): s
   return String(((base + BigInt(index * shardCount + shard)) << 22n) | 1n);
 }
 
+/**
+ * The REST API's server, run on a worker thread as Discord's servers run apart from the bot. On the
+ * bot's own thread it would take in new connections only as fast as the bot's event loop turns
+ * (Node accepts one connection per turn), and that loop stalls on the bot's model inference: a burst
+ * of interactions, each deferred on a new connection, was then read seconds after the bot had sent
+ * the deferrals, and called past the 3 s deadline. Here each request is read and timestamped as it
+ * arrives, then answered by `handle` on the main thread, where the fake's state lives.
+ */
+const REST_THREAD = String.raw`
+const { parentPort } = require('node:worker_threads');
+const { createServer } = require('node:http');
+const responses = new Map();
+let nextId = 0;
+const server = createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    const id = nextId++;
+    responses.set(id, response);
+    const body = Buffer.concat(chunks);
+    parentPort.postMessage({ type: 'request', id, method: request.method, url: request.url, headers: { ...request.headers }, body, at: Date.now() });
+  });
+});
+parentPort.on('message', (message) => {
+  if (message.type === 'reply') {
+    const response = responses.get(message.id);
+    responses.delete(message.id);
+    response?.writeHead(message.status, message.headers).end(message.body);
+  } else if (message.type === 'close') {
+    server.closeAllConnections();
+    server.close(() => parentPort.close());
+  }
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
+`;
+
+type RestThreadMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'request'; id: number; method: string; url: string; headers: IncomingHttpHeaders; body: Uint8Array; at: number };
+
 const DEFAULT_USER: Required<FakeUser> = { id: '400000000000000001', username: 'tester' };
 const DEFAULT_APP_PERMISSIONS = '2251799813685247'; // every permission bit up to 1 << 50
 
@@ -235,7 +277,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
     if ((m = /^POST \/interactions\/([^/]+)\/([^/]+)\/callback$/.exec(at))) {
       const interaction = interactions.get(m[1] ?? '');
-      if (interaction === undefined || interaction.token !== m[2] || Date.now() - interaction.createdAt > deadline) {
+      if (interaction === undefined || interaction.token !== m[2] || r.at - interaction.createdAt > deadline) {
         return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
       }
       if (interaction.acked) return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
@@ -292,22 +334,28 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return notFound();
   }
 
-  const server: Server = createServer((request, response) => {
-    handle(request).then(
-      (reply) => {
+  // REST requests are read on a thread of their own (see REST_THREAD) and answered here.
+  const restThread = new Worker(REST_THREAD, { eval: true });
+  const restThreadExited = new Promise<void>((resolve) => restThread.once('exit', () => resolve()));
+  const restPort = new Promise<number>((resolve, reject) => {
+    restThread.once('error', reject);
+    restThread.on('message', (message: RestThreadMessage) => {
+      if (message.type === 'listening') return resolve(message.port);
+      const send = (reply: Reply): void => {
         const json = reply.body !== undefined && reply.status !== 204;
-        response.writeHead(reply.status, { ...(json ? { 'content-type': 'application/json' } : {}), ...reply.headers });
-        response.end(reply.raw ?? (json ? JSON.stringify(reply.body) : undefined));
-      },
-      (error: unknown) => response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error), code: 0 })),
-    );
+        const headers = { ...(json ? { 'content-type': 'application/json' } : {}), ...reply.headers };
+        restThread.postMessage({ type: 'reply', id: message.id, status: reply.status, headers, body: reply.raw ?? (json ? JSON.stringify(reply.body) : undefined) });
+      };
+      handle(message).then(send, (error: unknown) => send({ status: 500, body: { message: String(error), code: 0 } }));
+    });
   });
-  async function handle(request: IncomingMessage): Promise<Reply> {
-    const url = new URL(request.url ?? '/', 'http://fake');
+  async function handle(request: Extract<RestThreadMessage, { type: 'request' }>): Promise<Reply> {
+    const url = new URL(request.url, 'http://fake');
     const path = decodeURIComponent(url.pathname).replace(/^\/api(?:\/v\d+)?/, '');
-    const { body, files } = await readBody(request);
+    const raw = Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+    const { body, files } = await parseBody(raw, request.headers['content-type'] ?? '');
     const record: RecordedRequest = {
-      method: request.method ?? 'GET', path, query: url.searchParams, body, files, headers: request.headers, at: Date.now(), status: 0,
+      method: request.method, path, query: url.searchParams, body, files, headers: request.headers, at: request.at, status: 0,
     };
     const failure = failures.find((f) => f.remaining > 0 && f.predicate(record));
     let reply: Reply;
@@ -327,6 +375,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return reply;
   }
 
+  // The gateway: one long-lived socket per shard, so it stays on this thread, beside the state it serves.
+  const server: Server = createServer((_request, response) => response.writeHead(404).end());
   const wss = new WebSocketServer({ server, path: '/gateway' });
   function dispatch(session: Session, t: string, d: unknown): void {
     session.seq += 1;
@@ -425,7 +475,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     for (const [id, file] of Object.entries(o.attachments ?? {})) {
       const path = `/attachments/${channelId}/${id}/${file.name}`;
       cdnFiles.set(path, file);
-      const url = `http://127.0.0.1:${port}${path}?ex=${Date.now().toString(16)}&is=0&hm=${randomBytes(8).toString('hex')}`;
+      const url = `${restOrigin}${path}?ex=${Date.now().toString(16)}&is=0&hm=${randomBytes(8).toString('hex')}`;
       attachments[id] = { id, filename: file.name, size: file.size ?? file.bytes.byteLength, url, proxy_url: url, content_type: file.contentType };
     }
     return { id: snowflake(), name: o.name, type: 1, options: o.options ?? [], ...(o.attachments === undefined ? {} : { resolved: { attachments } }) };
@@ -434,17 +484,20 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const wsUrl = `ws://127.0.0.1:${port}/gateway`;
+  // Discord's CDN serves attachments from another host; here the REST thread serves them too.
+  const restOrigin = `http://127.0.0.1:${await restPort}`;
+  const apiUrl = `${restOrigin}/api`;
   const shardWaiter = (list: { shard: [number, number] }[], what: string) => (shard?: number, timeoutMs = 5_000) =>
     waitFor(() => list.find((e) => shard === undefined || e.shard[0] === shard)?.shard, timeoutMs, what);
 
   return {
-    apiUrl: `http://127.0.0.1:${port}/api`, applicationId, botUserId: applicationId, guilds: guilds.map(({ id, name, channelId }) => ({ id, name, channelId })),
+    apiUrl, applicationId, botUserId: applicationId, guilds: guilds.map(({ id, name, channelId }) => ({ id, name, channelId })),
     requests, identifies, resumes, gatewayMessages, waitForRequest, waitFor: (find, timeoutMs) => waitFor(find, timeoutMs),
     waitForIdentify: shardWaiter(identifies, 'identify'),
     waitForResume: shardWaiter(resumes, 'resume'),
     sendCommand: (o) => sendInteraction(2, o, commandData(o)),
     sendAutocomplete: (o) => sendInteraction(4, o, commandData(o)),
-    cdnUrl: `http://127.0.0.1:${port}/attachments/`,
+    cdnUrl: `${restOrigin}/attachments/`,
     sendButton: (o) => {
       let message = messages.get(o.messageId ?? '');
       if (message === undefined) {
@@ -460,14 +513,19 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     failNext: (predicate, response, times = 1) => void failures.push({ predicate, response, remaining: times }),
     dropConnections: (code) => wss.clients.forEach((socket) => (code === undefined ? socket.terminate() : socket.close(code))),
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        // Upgraded sockets are no longer the http server's, so they are ended separately.
-        wss.clients.forEach((socket) => socket.terminate());
-        wss.close();
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: async () => {
+      restThread.postMessage({ type: 'close' });
+      await Promise.all([
+        restThreadExited,
+        new Promise<void>((resolve, reject) => {
+          // Upgraded sockets are no longer the http server's, so they are ended separately.
+          wss.clients.forEach((socket) => socket.terminate());
+          wss.close();
+          server.closeAllConnections();
+          server.close((error) => (error ? reject(error) : resolve()));
+        }),
+      ]);
+    },
   };
 }
 
@@ -479,11 +537,7 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function readBody(request: IncomingMessage): Promise<{ body: unknown; files: RecordedRequest['files'] }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  const type = request.headers['content-type'] ?? '';
+async function parseBody(raw: Buffer, type: string): Promise<{ body: unknown; files: RecordedRequest['files'] }> {
   if (raw.length === 0) return { body: undefined, files: [] };
   if (!type.startsWith('multipart/form-data')) return { body: parseJson(raw.toString('utf8')), files: [] };
   // discord.js sends attachments as multipart with the message JSON in `payload_json`.
