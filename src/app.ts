@@ -18,12 +18,16 @@ import { discardNewArticle, findArticleByUrl, resolveArticle, retireArticle, sav
 import { fingerprintCorpus } from './corpus/fingerprint.js';
 import { type ArticleSource, importArticle } from './corpus/import-article.js';
 import type { Logger } from './logger.js';
+import { HistoryStore } from './history/history-store.js';
 import { type MemberHasher, memberHasher } from './member-id.js';
 import { searchableQuestion } from './question-text.js';
 import { embedOffTopic } from './search/off-topic.js';
 import { loadRankingModel } from './search/ranker.js';
 import { type OutsideKnowledge, type SearchOptions, type SearchResult, type SearchTools, searchStory } from './search/search.js';
 import { loadEnglishWords } from './search/dictionary.js';
+
+/** How often rows older than HISTORY_DAYS are purged while the bot runs (and once at start). */
+const HISTORY_PURGE_INTERVAL_MS = 86_400_000;
 
 /** Redirects a link may take to reach its article. */
 const MAX_REDIRECTS = 5;
@@ -84,8 +88,16 @@ export interface RemovedArticle {
   summary: BuildSummary;
 }
 
+/** What the bot learns from its use: the history database, and member ids as keyed hashes for it. */
+export interface History {
+  store: HistoryStore;
+  hashMember: MemberHasher;
+}
+
 export interface App {
   ask(question: string, options?: SearchOptions): Promise<SearchResult>;
+  /** Set when opened with `history: true` (the bot); the command line records nothing. */
+  readonly history: History | undefined;
   /**
    * Fetches and saves an article, then indexes it (only its passages are embedded); fails with
    * REINDEX_IN_PROGRESS while another change runs, and leaves nothing behind on any failure.
@@ -113,6 +125,8 @@ export interface AppOptions {
   onBuildProgress?: (progress: BuildProgress) => void;
   /** Skip the check that the corpus changed since the index was built (for processes that only serve). */
   trustIndex?: boolean;
+  /** Record questions and votes in DATA_DIR/history.db (the bot does; the command line does not). */
+  history?: boolean;
 }
 
 /** Why the saved index cannot serve as is, or undefined when it can. */
@@ -152,13 +166,25 @@ class StoryApp implements App {
   private reloading: Promise<IndexReload> | undefined;
   private readonly searching = limitConcurrency(CONCURRENT_SEARCHES);
 
+  private readonly purgeTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly config: Config,
     private readonly tools: AppTools,
     private readonly logger: Logger,
     private index: StoryIndex,
+    readonly history: History | undefined,
     readonly openingBuild: BuildSummary | undefined = undefined,
-  ) {}
+  ) {
+    if (history) {
+      const purge = (): void => {
+        const removed = history.store.purge(config.historyDays);
+        if (removed > 0) logger.info({ removed, days: config.historyDays }, 'purged old history');
+      };
+      purge();
+      this.purgeTimer = setInterval(purge, HISTORY_PURGE_INTERVAL_MS).unref();
+    }
+  }
 
   get reindexing(): boolean {
     return this.building !== undefined;
@@ -301,6 +327,8 @@ class StoryApp implements App {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.building, this.reloading]);
+    clearInterval(this.purgeTimer);
+    this.history?.store.close();
     closeIndex(this.index);
     await this.tools.embedder.dispose();
   }
@@ -351,6 +379,23 @@ export async function openEngine(config: Config, logger: Logger): Promise<Engine
   }
 }
 
+/** The history database and the member-id key; neither failing stops the bot (votes are then refused, questions not recorded). */
+async function openHistory(config: Config, logger: Logger): Promise<History> {
+  const store = HistoryStore.open(config.dataDir, logger);
+  try {
+    return { store, hashMember: await memberHasher(config.dataDir) };
+  } catch (error) {
+    logger.error({ err: error, dataDir: config.dataDir }, 'could not read or make the member-id key; votes cannot be stored');
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      store,
+      hashMember: () => {
+        throw new Error(`member ids cannot be hashed (${reason})`);
+      },
+    };
+  }
+}
+
 /** Loads the model and the saved index; builds the index first when it is missing, stale or damaged. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
@@ -358,10 +403,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const engine = await openEngine(config, logger);
   const { embedder } = engine;
   let tools: AppTools;
+  let history: History | undefined;
   try {
     tools = { ...engine, model: loadRankingModel() };
+    history = options.history ? await openHistory(config, logger) : undefined;
     let saved = await openSavedIndex(config, logger, trustIndex);
-    if (saved.usable && saved.index) return new StoryApp(config, tools, logger, saved.index);
+    if (saved.usable && saved.index) return new StoryApp(config, tools, logger, saved.index, history);
     let waited = false;
     const lock = await lockReindex(config.indexDir, {
       onWait: () => {
@@ -374,24 +421,25 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         // That process may have built just what this one needs.
         const again = await openSavedIndex(config, logger, trustIndex);
         if (again.index && saved.index) closeIndex(saved.index);
-        if (again.usable && again.index) return new StoryApp(config, tools, logger, again.index);
+        if (again.usable && again.index) return new StoryApp(config, tools, logger, again.index, history);
         if (again.index) saved = again;
       }
       const previous = saved.index;
       try {
         const { index, summary } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);
         if (previous && previous !== index) closeIndex(previous);
-        return new StoryApp(config, tools, logger, index, summary);
+        return new StoryApp(config, tools, logger, index, history, summary);
       } catch (error) {
         if (!previous) throw error;
         // A stale index answers better than none: serve it, and say why it was not refreshed.
         logger.error({ err: error }, 'could not refresh the index; serving the previous one');
-        return new StoryApp(config, tools, logger, previous);
+        return new StoryApp(config, tools, logger, previous, history);
       }
     } finally {
       lock.release();
     }
   } catch (error) {
+    history?.store.close();
     await embedder.dispose();
     throw error;
   }

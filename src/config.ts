@@ -52,6 +52,7 @@ const settingsSchema = z.object({
   DATA_DIR: optionalText.transform((value) => resolve(value ?? 'data')),
   FETCH_ALLOWED_HOSTS: allowedHosts,
   FETCH_TIMEOUT_SECONDS: integerSetting(15, 1, 300),
+  HISTORY_DAYS: integerSetting(90, 1, 3650),
   DISCORD_TOKEN: optionalText,
   DISCORD_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be a server id (17-20 digits)').optional()),
@@ -75,6 +76,8 @@ export interface Config {
   /** What the bot keeps besides the index: the key that hashes member ids. */
   dataDir: string;
   fetch: FetchConfig;
+  /** Questions and votes older than this many days are purged from the history database. */
+  historyDays: number;
   logLevel: string;
   discord: DiscordSettings;
 }
@@ -121,6 +124,7 @@ export function loadConfig(environment: Environment): Config {
     indexDir: settings.INDEX_DIR,
     dataDir: settings.DATA_DIR,
     fetch: { allowedHosts: settings.FETCH_ALLOWED_HOSTS, timeoutMs: settings.FETCH_TIMEOUT_SECONDS * 1000 },
+    historyDays: settings.HISTORY_DAYS,
     logLevel: settings.LOG_LEVEL,
     discord: {
       token: settings.DISCORD_TOKEN,

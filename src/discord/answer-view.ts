@@ -5,12 +5,15 @@
  */
 import { type APIEmbed, type APIEmbedField, ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, escapeMarkdown } from 'discord.js';
 import type { Sources } from '../app.js';
+import type { VoteCounts } from '../history/history-store.js';
 import type { RankedPassage, SearchResult } from '../search/search.js';
 import { linkToSentence } from '../search/text-fragment.js';
 import { EMBED_LIMITS, ELLIPSIS, fitSentences, trimAtWord } from './limits.js';
 
 export const PASSAGES_PER_PAGE = 3;
 export const MORE_PASSAGES_PREFIX = 'more';
+/** The answer's own buttons (votes, follow-up) are routed to /ask: `ask:<action>:<answer id>`. */
+export const ANSWER_ACTIONS = { up: 'up', down: 'down', followUp: 'follow' } as const;
 const ANSWER_COLOUR = 0x3b82f6;
 const DECLINED_COLOUR = 0x9ca3af;
 /** How many article titles the "not covered" reply lists as a hint. */
@@ -124,4 +127,41 @@ export function declinedMessage(result: SearchResult, sources: Pick<Sources, 'ar
     ],
     components: [],
   };
+}
+
+/** 👍 n, 👎 n and "Ask a follow-up": what every answer carries, first in its row of buttons. */
+function feedbackButtons(answerId: string, votes: VoteCounts): APIButtonComponent[] {
+  const button = (action: string, label: string, style: ButtonStyle.Secondary | ButtonStyle.Primary): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style,
+    label,
+    custom_id: `ask:${action}:${answerId}`,
+  });
+  return [
+    button(ANSWER_ACTIONS.up, `👍 ${votes.up}`, ButtonStyle.Secondary),
+    button(ANSWER_ACTIONS.down, `👎 ${votes.down}`, ButtonStyle.Secondary),
+    button(ANSWER_ACTIONS.followUp, 'Ask a follow-up', ButtonStyle.Primary),
+  ];
+}
+
+/** The message with the answer's vote and follow-up buttons, before any "More passages". */
+export function withFeedback(message: AnswerMessage, answerId: string, votes: VoteCounts): AnswerMessage {
+  const [first, ...rest] = message.components;
+  const row: APIActionRowComponent<APIButtonComponent> = { type: ComponentType.ActionRow, components: [...feedbackButtons(answerId, votes), ...(first?.components ?? [])] };
+  return { ...message, components: [row, ...rest] };
+}
+
+/** The same buttons with the vote counts brought up to date (what a vote updates on the message). */
+export function withVoteCounts(components: readonly APIActionRowComponent<APIButtonComponent>[], answerId: string, votes: VoteCounts): APIActionRowComponent<APIButtonComponent>[] {
+  const labels = new Map([
+    [`ask:${ANSWER_ACTIONS.up}:${answerId}`, `👍 ${votes.up}`],
+    [`ask:${ANSWER_ACTIONS.down}:${answerId}`, `👎 ${votes.down}`],
+  ]);
+  return components.map((row) => ({
+    ...row,
+    components: row.components.map((button) => {
+      const label = 'custom_id' in button ? labels.get(button.custom_id) : undefined;
+      return label === undefined ? button : { ...button, label };
+    }),
+  }));
 }

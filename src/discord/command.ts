@@ -1,5 +1,5 @@
 /** @module command: what a slash command file exports (the discord.js guide's layout), and what it is given. */
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, SharedSlashCommand } from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, SharedSlashCommand } from 'discord.js';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { SearchResult } from '../search/search.js';
@@ -16,6 +16,8 @@ export interface CommandContext {
   logger: Logger;
   /** Recent answers, for their "More passages" button. */
   results: TimedCache<SearchResult>;
+  /** Each recent answer's chain of questions (oldest first) and where it was shown, for its follow-up button. */
+  conversations: TimedCache<Conversation>;
   /** Article removals waiting for their confirmation button: the corpus file, by confirmation id. */
   pendingRemovals: TimedCache<PendingRemoval>;
   /** The pause each member waits between two /ask. */
@@ -23,6 +25,11 @@ export interface CommandContext {
   /** When not empty, only members holding one of these roles may run /reindex and /status. */
   adminRoleIds: readonly string[];
   stats: BotStats;
+}
+
+export interface Conversation {
+  questions: readonly string[];
+  ephemeral: boolean;
 }
 
 export interface PendingRemoval {
@@ -39,4 +46,6 @@ export interface Command {
   autocomplete?(interaction: AutocompleteInteraction, context: CommandContext): Promise<void>;
   /** Presses of the buttons this command's replies carry, whose custom ids start with `<command name>:`. */
   pressButton?(interaction: ButtonInteraction, context: CommandContext): Promise<void>;
+  /** Submissions of the modals this command shows, custom ids starting with `<command name>:` too. */
+  submitModal?(interaction: ModalSubmitInteraction, context: CommandContext): Promise<void>;
 }

@@ -61,6 +61,9 @@ export function interactionHandler(commands: readonly Command[], context: Comman
         const [prefix = ''] = interaction.customId.split(':');
         if (prefix === MORE_PASSAGES_PREFIX) await showMorePassages(interaction, context);
         else await byName.get(prefix)?.pressButton?.(interaction, context);
+      } else if (interaction.isModalSubmit()) {
+        const [prefix = ''] = interaction.customId.split(':');
+        await byName.get(prefix)?.submitModal?.(interaction, context);
       }
     } catch (error) {
       if (isExpired(error)) {

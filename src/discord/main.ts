@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const logger = shard === undefined ? rootLogger : rootLogger.child({ shard });
 
   // A shard serves the index the manager checked before spawning it: no corpus scan, no racing rebuilds.
-  const app = await createApp(config, { logger, onBuildProgress: buildProgressLogger(logger), trustIndex: shard !== undefined });
+  const app = await createApp(config, { logger, onBuildProgress: buildProgressLogger(logger), trustIndex: shard !== undefined, history: true });
   const bot = await startBot({ settings: config.discord, app, logger });
   logger.info({ seconds: Number(((performance.now() - started) / 1000).toFixed(2)) }, 'ready to answer');
 

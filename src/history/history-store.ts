@@ -111,6 +111,7 @@ interface Statements {
   upsertVote: Database.Statement<[string, string, number, number]>;
   setReason: Database.Statement<[string, string | null, string, string]>;
   counts: Database.Statement<[string], VoteCounts>;
+  questionOf: Database.Statement<[string], { question: string }>;
   purgeQuestions: Database.Statement<[number]>;
   purgeVotes: Database.Statement<[number]>;
 }
@@ -162,6 +163,7 @@ export class HistoryStore {
       ),
       setReason: db.prepare('UPDATE votes SET reason = ?, note = ? WHERE answer_id = ? AND member = ? AND vote = -1'),
       counts: db.prepare('SELECT COALESCE(SUM(vote = 1), 0) AS up, COALESCE(SUM(vote = -1), 0) AS down FROM votes WHERE answer_id = ?'),
+      questionOf: db.prepare('SELECT question FROM questions WHERE answer_id = ?'),
       purgeQuestions: db.prepare('DELETE FROM questions WHERE asked_at < ?'),
       purgeVotes: db.prepare('DELETE FROM votes WHERE voted_at < ?'),
     };
@@ -221,6 +223,17 @@ export class HistoryStore {
   /** Adds the reason for a member's 👎; false when they have no 👎 on that answer (any more). */
   explainDownVote(answerId: string, member: string, reason: VoteReason, note: string | undefined): boolean {
     return this.use().setReason.run(reason, note ?? null, answerId, member).changes > 0;
+  }
+
+  /** The question an answer was given to, if recorded (what a follow-up continues after a restart); never throws. */
+  questionOf(answerId: string): string | undefined {
+    try {
+      this.flush();
+      return this.use().questionOf.get(answerId)?.question;
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not read the history database');
+      return undefined;
+    }
   }
 
   counts(answerId: string): VoteCounts {

@@ -71,7 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     FETCH_ALLOWED_HOSTS: allowedHosts,
   });
   const logs = captureLogs();
-  const app = await createApp(config, { logger: logs.logger });
+  const app = await createApp(config, { logger: logs.logger, history: true });
   const settings = { ...config.discord, token: HARNESS_TOKEN, apiUrl: fake.apiUrl };
   const bot = await startBot({ settings, app, logger: logs.logger, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
   return {

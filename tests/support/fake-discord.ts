@@ -91,6 +91,14 @@ export interface ButtonOptions extends Omit<CommandOptions, 'name' | 'options'> 
   messageId?: string;
 }
 
+export interface ModalSubmitOptions extends Omit<CommandOptions, 'name' | 'options'> {
+  customId: string;
+  /** Text inputs by custom id (a string), select menus by custom id (the chosen values). */
+  fields: Record<string, string | string[]>;
+  /** The message whose button opened the modal, if any (Discord then sends it along). */
+  messageId?: string;
+}
+
 export interface FakeDiscord {
   /** REST base to pass as `rest.api`, e.g. http://127.0.0.1:PORT/api */
   apiUrl: string;
@@ -110,6 +118,10 @@ export interface FakeDiscord {
   /** An autocomplete request (the focused option marked `focused: true`); the bot answers with callback type 8. */
   sendAutocomplete(options: CommandOptions): Interaction;
   sendButton(options: ButtonOptions): Interaction;
+  /** A member submitting a modal the bot showed (callback type 9), as Discord sends it: inside label components. */
+  sendModalSubmit(options: ModalSubmitOptions): Interaction;
+  /** A message context-menu command (type 3) on a message with this content. */
+  sendMessageCommand(options: Omit<CommandOptions, 'options'> & { content: string; authorId?: string }): Interaction;
   /** The CDN address of an attachment served by this fake (for checks on fetched URLs). */
   cdnUrl: string;
   /** Resolves with find()'s first defined result, re-checked on every request and gateway event. */
@@ -510,6 +522,23 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         }
       }
       return sendInteraction(3, o, { custom_id: o.customId, component_type: 2 }, message);
+    },
+    sendModalSubmit: (o) => {
+      const components = Object.entries(o.fields).map(([customId, value], k) => ({
+        type: 18,
+        id: k + 1,
+        component: typeof value === 'string' ? { type: 4, id: 100 + k, custom_id: customId, value } : { type: 3, id: 100 + k, custom_id: customId, values: value },
+      }));
+      return sendInteraction(5, o, { custom_id: o.customId, components }, o.messageId === undefined ? undefined : messages.get(o.messageId));
+    },
+    sendMessageCommand: (o) => {
+      const channelId = o.channelId ?? (guilds.find((g) => g.id === o.guildId) ?? guilds[0])?.channelId ?? '';
+      const target = {
+        id: snowflake(), channel_id: channelId, content: o.content, author: { id: o.authorId ?? '400000000000000077', username: 'someone', discriminator: '0', avatar: null, global_name: 'someone' },
+        embeds: [], components: [], attachments: [], mentions: [], mention_roles: [], mention_everyone: false, pinned: false, tts: false, type: 0, flags: 0,
+        timestamp: new Date().toISOString(), edited_timestamp: null,
+      };
+      return sendInteraction(2, o, { id: snowflake(), name: o.name, type: 3, target_id: target.id, resolved: { messages: { [target.id]: target } } });
     },
     failNext: (predicate, response, times = 1) => void failures.push({ predicate, response, remaining: times }),
     dropConnections: (code) => wss.clients.forEach((socket) => (code === undefined ? socket.terminate() : socket.close(code))),

@@ -6,6 +6,8 @@ import type { CliCommand } from '../command.js';
 import { resolve } from 'node:path';
 import { corporaEvalOptions, evaluateDataCorpora, evaluateStoryFolders } from './eval-corpora.js';
 import { evaluateExtraction } from '../../evaluation/extraction-eval.js';
+import { evaluateFollowUps, loadChains } from '../../evaluation/follow-up-eval.js';
+import { openEngine } from '../../app.js';
 
 const METHODS: readonly SearchMethod[] = SEARCH_METHODS;
 
@@ -16,7 +18,7 @@ function isSearchMethod(value: unknown): value is SearchMethod {
 export const evaluate: CliCommand = {
   name: 'eval',
   summary: 'measure retrieval quality on a JSONL question set',
-  usage: 'eval [--json] [--method ranker|bm25|dense|rrf | --ceiling] FILE.jsonl | eval --stories DIR | eval --pages DIR | eval --data DIR [--split validation|training] [--sample N] [--seed S] [--shapes one-article,few-articles,many-articles]',
+  usage: 'eval [--json] [--method ranker|bm25|dense|rrf | --ceiling] FILE.jsonl | eval --stories DIR | eval --pages DIR | eval --follow-ups FILE.jsonl | eval --data DIR [--split validation|training] [--sample N] [--seed S] [--shapes one-article,few-articles,many-articles]',
   options: {
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
@@ -25,6 +27,7 @@ export const evaluate: CliCommand = {
     data: { type: 'string' },
     stories: { type: 'string' },
     pages: { type: 'string' },
+    'follow-ups': { type: 'string' },
     split: { type: 'string' },
     sample: { type: 'string' },
     seed: { type: 'string' },
@@ -42,6 +45,18 @@ export const evaluate: CliCommand = {
         }
         const { totals } = measured;
         context.stdout.write(`body paragraphs recovered: ${totals.recovered}/${totals.expected} (${(100 * measured.recovered).toFixed(1)}%)\ndebris kept: ${totals.debris} of ${totals.extracted} paragraphs extracted (${(100 * measured.debrisKept).toFixed(1)}%)\n`);
+      }
+      return 0;
+    }
+    if (typeof values['follow-ups'] === 'string') {
+      const chains = await loadChains(values['follow-ups']);
+      const engine = await openEngine(context.config, context.logger);
+      try {
+        const measured = await evaluateFollowUps(chains, engine, resolve(typeof values.work === 'string' ? values.work : '.cache/story-corpora'));
+        const line = (name: string, r: typeof measured.chained): string => `${name.padEnd(22)} hit@1 ${r.hit1.toFixed(3)}  hit@3 ${r.hit3.toFixed(3)}  MRR ${r.mrr.toFixed(3)}\n`;
+        context.stdout.write(values.json === true ? `${JSON.stringify(measured)}\n` : `${measured.chains} follow-up chains, scored on their last question\n${line('with the chain', measured.chained)}${line('the same text alone', measured.alone)}`);
+      } finally {
+        await engine.embedder.dispose();
       }
       return 0;
     }

@@ -1,11 +1,189 @@
-/** `/ask question:<text> [private]`: the passages that answer a question, quoted and cited. */
-import { MessageFlags, SlashCommandBuilder, TimestampStyles, time } from 'discord.js';
-import { answerMessage, declinedMessage } from '../answer-view.js';
+/**
+ * `/ask question:<text> [private]`: the passages that answer a question, quoted and cited. Every
+ * answer carries 👍/👎 (a member's vote, changeable, with an optional reason for a 👎) and *Ask a
+ * follow-up*, answered in the same place with the earlier questions as context.
+ */
+import {
+  type ButtonInteraction,
+  ButtonStyle,
+  type ChatInputCommandInteraction,
+  ComponentType,
+  LabelBuilder,
+  MessageFlags,
+  ModalBuilder,
+  type ModalSubmitInteraction,
+  SlashCommandBuilder,
+  StringSelectMenuBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+  TimestampStyles,
+  time,
+} from 'discord.js';
+import { VOTE_REASONS, type VoteReason } from '../../history/history-store.js';
 import { searchableQuestion } from '../../question-text.js';
-import type { Command } from '../command.js';
+import { chainedQuestion } from '../../search/follow-up.js';
+import { ANSWER_ACTIONS, answerMessage, declinedMessage, withFeedback, withVoteCounts } from '../answer-view.js';
+import type { Command, CommandContext } from '../command.js';
 
 /** Discord's own cap for the option; the engine would read no further anyway. */
 export const MAX_QUESTION_LENGTH = 300;
+/** A follow-up carries this many earlier questions of its chain. */
+const CHAIN_LENGTH = 3;
+const MAX_NOTE_LENGTH = 500;
+/** Actions of the modals and buttons only this file shows. */
+const FOLLOW_UP_SUBMIT = 'follow-submit';
+const EXPLAIN = 'why';
+const REASON_SUBMIT = 'reason';
+
+const REASON_LABELS: Readonly<Record<VoteReason, string>> = {
+  'wrong-passage': 'It quoted the wrong passage',
+  'not-in-story': 'The story does not cover this',
+  outdated: 'The passage is outdated',
+  other: 'Something else',
+};
+
+type AnsweringInteraction = ChatInputCommandInteraction | ModalSubmitInteraction;
+
+interface Asking {
+  /** As the member typed it. */
+  question: string;
+  /** Earlier questions of the chain, oldest first (empty for a first question). */
+  earlier: readonly string[];
+  ephemeral: boolean;
+}
+
+/** Searches, replies (the deferral was sent), and remembers the chain; the question is recorded after the reply. */
+async function answer(interaction: AnsweringInteraction, context: CommandContext, asking: Asking): Promise<void> {
+  const { app, results, conversations, stats } = context;
+  const result = await app.ask(chainedQuestion(asking.question, asking.earlier));
+  // The member sees their own words; the context searched with is shown beneath them.
+  const shown = { ...result, question: { ...result.question, original: asking.question } };
+  if (result.answered) results.set(interaction.id, shown);
+  const base = result.answered ? answerMessage(shown, 0, interaction.id) : declinedMessage(shown, app.sources());
+  const message = withFeedback(base, interaction.id, { up: 0, down: 0 });
+  const [embed] = message.embeds;
+  if (embed && asking.earlier.length > 0) embed.description = [`Follow-up to: *${asking.earlier.at(-1)?.replace(/[*_`~|\\]/g, '\\$&')}*`, embed.description].filter(Boolean).join('\n\n');
+  await interaction.editReply({ ...message, allowedMentions: { parse: [] } });
+  stats.answersServed += 1;
+  conversations.set(interaction.id, { questions: [...asking.earlier, asking.question].slice(-CHAIN_LENGTH), ephemeral: asking.ephemeral });
+  app.history?.store.recordQuestion({
+    answerId: interaction.id,
+    askedAt: Date.now(),
+    guildId: interaction.guildId ?? undefined,
+    question: asking.question,
+    answered: result.answered,
+    buildId: app.sources().buildId,
+    passages: result.answered ? result.passages.slice(0, 3).map((ranked) => ({ id: ranked.passage.id, score: ranked.score })) : [],
+  });
+}
+
+/** Whether the member may ask now; if not, they have been told when they may. */
+async function takeTurn(interaction: ChatInputCommandInteraction | ModalSubmitInteraction, { askCooldown }: CommandContext): Promise<boolean> {
+  const turn = askCooldown.take(interaction.user.id);
+  if (turn.allowed) return true;
+  const seconds = Math.ceil((turn.retryAt - Date.now()) / 1000);
+  await interaction.reply({
+    content: `You are asking quickly. You can ask again ${time(Math.ceil(turn.retryAt / 1000), TimestampStyles.RelativeTime)} (in ${seconds} s).`,
+    flags: MessageFlags.Ephemeral,
+  });
+  return false;
+}
+
+function followUpModal(answerId: string): ModalBuilder {
+  return new ModalBuilder()
+    .setCustomId(`ask:${FOLLOW_UP_SUBMIT}:${answerId}`)
+    .setTitle('Ask a follow-up')
+    .addLabelComponents(
+      new LabelBuilder()
+        .setLabel('Your follow-up question')
+        .setTextInputComponent(new TextInputBuilder().setCustomId('question').setStyle(TextInputStyle.Short).setMaxLength(MAX_QUESTION_LENGTH).setRequired(true)),
+    );
+}
+
+function reasonModal(answerId: string): ModalBuilder {
+  return new ModalBuilder()
+    .setCustomId(`ask:${REASON_SUBMIT}:${answerId}`)
+    .setTitle('What was wrong with the answer?')
+    .addLabelComponents(
+      new LabelBuilder()
+        .setLabel('Reason')
+        .setStringSelectMenuComponent(
+          new StringSelectMenuBuilder()
+            .setCustomId('reason')
+            .setRequired(false)
+            .setMinValues(0)
+            .setMaxValues(1)
+            .addOptions(VOTE_REASONS.map((reason) => ({ label: REASON_LABELS[reason], value: reason }))),
+        ),
+      new LabelBuilder()
+        .setLabel('Anything to add? (optional)')
+        .setTextInputComponent(new TextInputBuilder().setCustomId('note').setStyle(TextInputStyle.Paragraph).setMaxLength(MAX_NOTE_LENGTH).setRequired(false)),
+    );
+}
+
+/** Stores the member's vote and shows the new counts on the answer; a 👎 is offered a way to say why. */
+async function vote(interaction: ButtonInteraction, { app, logger }: CommandContext, answerId: string, value: 1 | -1): Promise<void> {
+  const history = app.history;
+  let counts;
+  try {
+    if (!history) throw new Error('no history database');
+    counts = history.store.vote(answerId, history.hashMember(interaction.user.id), value);
+  } catch (error) {
+    logger.error({ err: error, answerId }, 'could not store a vote');
+    await interaction.reply({ content: 'Sorry, your vote could not be recorded right now. Please try again later.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const components = withVoteCounts(interaction.message.components.map((row) => row.toJSON()) as Parameters<typeof withVoteCounts>[0], answerId, counts);
+  await interaction.update({ components });
+  if (value === -1) {
+    await interaction.followUp({
+      content: 'Thanks for the 👎. Want to say what was wrong? It helps the admins find what the story is missing.',
+      flags: MessageFlags.Ephemeral,
+      components: [
+        { type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Say what was wrong', custom_id: `ask:${EXPLAIN}:${answerId}` }] },
+      ],
+    });
+  }
+}
+
+async function pressButton(interaction: ButtonInteraction, context: CommandContext): Promise<void> {
+  const [, action = '', answerId = ''] = interaction.customId.split(':');
+  if (action === ANSWER_ACTIONS.up || action === ANSWER_ACTIONS.down) await vote(interaction, context, answerId, action === ANSWER_ACTIONS.up ? 1 : -1);
+  else if (action === ANSWER_ACTIONS.followUp) await interaction.showModal(followUpModal(answerId));
+  else if (action === EXPLAIN) await interaction.showModal(reasonModal(answerId));
+}
+
+/** The chain a follow-up continues: remembered for a while, else the question recorded in the history, else none. */
+function earlierQuestions({ conversations, app }: CommandContext, answerId: string): { questions: readonly string[]; ephemeral: boolean | undefined } {
+  const remembered = conversations.get(answerId);
+  if (remembered) return remembered;
+  const recorded = app.history?.store.questionOf(answerId);
+  return { questions: recorded === undefined ? [] : [recorded], ephemeral: undefined };
+}
+
+async function submitModal(interaction: ModalSubmitInteraction, context: CommandContext): Promise<void> {
+  const [, action = '', answerId = ''] = interaction.customId.split(':');
+  if (action === FOLLOW_UP_SUBMIT) {
+    const question = interaction.fields.getTextInputValue('question');
+    searchableQuestion(question);
+    if (!(await takeTurn(interaction, context))) return;
+    const chain = earlierQuestions(context, answerId);
+    const ephemeral = chain.ephemeral ?? interaction.message?.flags.has(MessageFlags.Ephemeral) ?? false;
+    await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    await answer(interaction, context, { question, earlier: chain.questions, ephemeral });
+  } else if (action === REASON_SUBMIT) {
+    const [reason] = interaction.fields.getStringSelectValues('reason');
+    const note = interaction.fields.getTextInputValue('note').trim();
+    const history = context.app.history;
+    const stored =
+      history !== undefined &&
+      history.store.explainDownVote(answerId, history.hashMember(interaction.user.id), (reason as VoteReason | undefined) ?? 'other', note === '' ? undefined : note);
+    await interaction.reply({
+      content: stored ? `Thanks, noted: ${REASON_LABELS[(reason as VoteReason | undefined) ?? 'other'].toLowerCase()}.` : 'Your 👎 is no longer on that answer, so there is nothing to add a reason to.',
+      flags: MessageFlags.Ephemeral,
+    });
+  }
+}
 
 export const ask = {
   data: new SlashCommandBuilder()
@@ -16,26 +194,17 @@ export const ask = {
     )
     .addBooleanOption((option) => option.setName('private').setDescription('Show the answer only to you')),
 
-  async execute(interaction, { app, results, askCooldown, stats }) {
+  async execute(interaction, context) {
     const question = interaction.options.getString('question', true);
     // Nothing to search: thrown before deferring, so the refusal is private (see interactions.ts) and costs no turn.
     searchableQuestion(question);
-    const turn = askCooldown.take(interaction.user.id);
-    if (!turn.allowed) {
-      const seconds = Math.ceil((turn.retryAt - Date.now()) / 1000);
-      await interaction.reply({
-        content: `You are asking quickly. You can ask again ${time(Math.ceil(turn.retryAt / 1000), TimestampStyles.RelativeTime)} (in ${seconds} s).`,
-        flags: MessageFlags.Ephemeral,
-      });
-      return;
-    }
+    if (!(await takeTurn(interaction, context))) return;
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     // Defer first: Discord drops an interaction not acknowledged within 3 seconds.
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    const result = await app.ask(question);
-    if (result.answered) results.set(interaction.id, result);
-    const message = result.answered ? answerMessage(result, 0, interaction.id) : declinedMessage(result, app.sources());
-    await interaction.editReply({ ...message, allowedMentions: { parse: [] } });
-    stats.answersServed += 1;
+    await answer(interaction, context, { question, earlier: [], ephemeral });
   },
+
+  pressButton,
+  submitModal,
 } satisfies Command;
