@@ -36,7 +36,7 @@ const guilds = Array.from({ length: shards }, (_, shard) => ({ id: guildIdForSha
 const fake = await startFakeDiscord({ token: TOKEN, shards, guilds });
 const env = {
   DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, TOTAL_SHARDS: '', CORPUS_DIR: join(scratch, 'corpus'), INDEX_DIR: join(scratch, 'index'),
-  MODEL_CACHE_DIR: '.cache/models', LOG_LEVEL: 'info', ASK_COOLDOWN_SECONDS: '0',
+  DATA_DIR: join(scratch, 'data'), MODEL_CACHE_DIR: '.cache/models', LOG_LEVEL: 'info', ASK_COOLDOWN_SECONDS: '0',
 };
 try {
   // The index exists before the measured start, as after any first run.

@@ -255,13 +255,13 @@ async function main(): Promise<void> {
   await peerQuality(tools);
   progress('cold start and memory of the bot (compiled, as npm start runs it)…');
   await buildForStart();
-  const cold = await measureColdStart({ CORPUS_DIR: 'corpus', INDEX_DIR: join(BENCH_DIR, 'index-seed'), MODEL_CACHE_DIR: MODEL_CACHE });
+  const cold = await measureColdStart({ CORPUS_DIR: 'corpus', INDEX_DIR: join(BENCH_DIR, 'index-seed'), DATA_DIR: join(BENCH_DIR, 'data-seed'), MODEL_CACHE_DIR: MODEL_CACHE });
   figures.cold_start_s = round(cold.readySeconds);
   figures.cold_start_first_answer_s = round(cold.firstAnswerSeconds);
   figures.rss_mb_seed = round(cold.rssMb, 1);
   if (largest) {
     const size = SIZES.at(-1) ?? 0;
-    const big = await measureColdStart({ CORPUS_DIR: largest.corpusDir, INDEX_DIR: largest.indexDir, MODEL_CACHE_DIR: MODEL_CACHE });
+    const big = await measureColdStart({ CORPUS_DIR: largest.corpusDir, INDEX_DIR: largest.indexDir, DATA_DIR: join(BENCH_DIR, 'data-large'), MODEL_CACHE_DIR: MODEL_CACHE });
     figures[`rss_mb_${label(size)}`] = round(big.rssMb, 1);
     figures[`cold_start_s_${label(size)}`] = round(big.readySeconds);
   }

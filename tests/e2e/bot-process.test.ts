@@ -13,7 +13,7 @@ let fake: FakeDiscord;
 
 function startProcess(env: Record<string, string>): Running {
   return startNodeProcess(['--import', 'tsx', 'src/discord/main.ts'], {
-    CORPUS_DIR: join(scratch, 'corpus'), INDEX_DIR: join(scratch, 'index'), MODEL_CACHE_DIR: '.cache/models', LOG_LEVEL: 'info', ...env,
+    CORPUS_DIR: join(scratch, 'corpus'), INDEX_DIR: join(scratch, 'index'), DATA_DIR: join(scratch, 'data'), MODEL_CACHE_DIR: '.cache/models', LOG_LEVEL: 'info', ...env,
   });
 }
 

@@ -75,6 +75,7 @@ function startManager(env: Record<string, string>): Running {
     TOTAL_SHARDS: '',
     CORPUS_DIR: join(scratch, 'corpus'),
     INDEX_DIR: join(scratch, 'index'),
+    DATA_DIR: join(scratch, 'data'),
     MODEL_CACHE_DIR: '.cache/models',
     LOG_LEVEL: 'info',
     ASK_COOLDOWN_SECONDS: '0',

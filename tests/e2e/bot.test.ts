@@ -45,7 +45,12 @@ describe('/ask', () => {
     expect(first?.value).toContain('**But Russian President Vladimir Putin said on Tuesday that the plan to disarm will only work if the U.S. takes the possibility of military strikes completely off the table.**');
     expect(first?.value).toMatch(/\*paragraph 3 · relevance \d\.\d\d\*$/);
     expect(answer.allowed_mentions).toEqual({ parse: [] });
-    expect(answer.components?.[0]?.components[0]).toMatchObject({ label: 'More passages', custom_id: `more:${interaction.id}:3` });
+    expect(answer.components?.[0]?.components.map(({ label, custom_id }) => ({ label, custom_id }))).toEqual([
+      { label: '👍 0', custom_id: `ask:up:${interaction.id}` },
+      { label: '👎 0', custom_id: `ask:down:${interaction.id}` },
+      { label: 'Ask a follow-up', custom_id: `ask:follow:${interaction.id}` },
+      { label: 'More passages', custom_id: `more:${interaction.id}:3` },
+    ]);
   });
 
   it('answers privately when asked to', async () => {
@@ -58,7 +63,8 @@ describe('/ask', () => {
     const [embed] = answer.embeds ?? [];
     expect(embed?.description).toContain("The story doesn't cover that");
     expect(embed?.description).toContain('• A deal on Syria’s chemical weapons is far from done.');
-    expect(answer.components).toEqual([]);
+    // A decline can be voted on and followed up too (a 👎 there says the story does cover it).
+    expect(answer.components?.[0]?.components.map((button) => button.label)).toEqual(['👍 0', '👎 0', 'Ask a follow-up']);
   });
 
   it('pings no one, whatever the question or the quoted passage contains', async () => {
@@ -71,7 +77,7 @@ describe('/ask', () => {
 
   it('shows the next passages privately on "More passages", and politely refuses an expired button', async () => {
     const { interaction, answer } = await ask('What did Kerry say?');
-    const customId = answer.components?.[0]?.components[0]?.custom_id ?? '';
+    const customId = answer.components?.[0]?.components.find((button) => button.label === 'More passages')?.custom_id ?? '';
     const more = fake.sendButton({ customId, messageId: interaction.original()?.id as string | undefined });
     const reply = callbackOf(await more.waitForReply(isCallback));
     expect(reply.type).toBe(4);

@@ -40,6 +40,8 @@ export interface Harness {
   logs: LogCapture;
   /** Sends `/ask question:<question>` as `user`. */
   ask(question: string, user?: FakeUser): Interaction;
+  /** Stops the bot and the app and starts them again on the same folders, as a restart of the process would. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,23 +73,33 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     FETCH_ALLOWED_HOSTS: allowedHosts,
   });
   const logs = captureLogs();
-  const app = await createApp(config, { logger: logs.logger, history: true });
   const settings = { ...config.discord, token: HARNESS_TOKEN, apiUrl: fake.apiUrl };
-  const bot = await startBot({ settings, app, logger: logs.logger, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
-  return {
+  const start = async (): Promise<{ app: App; bot: Bot }> => {
+    const app = await createApp(config, { logger: logs.logger, history: true });
+    const bot = await startBot({ settings, app, logger: logs.logger, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
+    return { app, bot };
+  };
+  const harness: Harness = {
     scratch,
     corpusDir,
     indexDir,
     fake,
-    app,
-    bot,
+    ...(await start()),
     logs,
     ask: (question, user) => fake.sendCommand({ name: 'ask', options: [{ name: 'question', type: 3, value: question }], ...(user ? { user } : {}) }),
+    async restart() {
+      const identified = fake.identifies.length;
+      await harness.bot.stop();
+      await harness.app.close();
+      Object.assign(harness, await start());
+      await fake.waitFor(() => (fake.identifies.length > identified ? true : undefined), 10_000);
+    },
     async stop() {
-      await bot.stop();
-      await app.close();
+      await harness.bot.stop();
+      await harness.app.close();
       await fake.stop();
       await rm(scratch, { recursive: true, force: true });
     },
   };
+  return harness;
 }
