@@ -18,6 +18,7 @@ import { discardNewArticle, findArticleByUrl, resolveArticle, retireArticle, sav
 import { fingerprintCorpus } from './corpus/fingerprint.js';
 import { type ArticleSource, importArticle } from './corpus/import-article.js';
 import type { Logger } from './logger.js';
+import { type GapsReport, gapsReport } from './history/gaps.js';
 import { HistoryStore } from './history/history-store.js';
 import { type MemberHasher, memberHasher } from './member-id.js';
 import { searchableQuestion } from './question-text.js';
@@ -26,8 +27,9 @@ import { loadRankingModel } from './search/ranker.js';
 import { type OutsideKnowledge, type SearchOptions, type SearchResult, type SearchTools, searchStory } from './search/search.js';
 import { loadEnglishWords } from './search/dictionary.js';
 
+const DAY_MS = 86_400_000;
 /** How often rows older than HISTORY_DAYS are purged while the bot runs (and once at start). */
-const HISTORY_PURGE_INTERVAL_MS = 86_400_000;
+const HISTORY_PURGE_INTERVAL_MS = DAY_MS;
 
 /** Redirects a link may take to reach its article. */
 const MAX_REDIRECTS = 5;
@@ -88,6 +90,14 @@ export interface RemovedArticle {
   summary: BuildSummary;
 }
 
+export interface GapsOptions {
+  /** One server's questions only; every server's when undefined. */
+  guildId: string | undefined;
+  days: number;
+  /** Entries per list. */
+  limit: number;
+}
+
 /** What the bot learns from its use: the history database, and member ids as keyed hashes for it. */
 export interface History {
   store: HistoryStore;
@@ -113,6 +123,8 @@ export interface App {
   /** Switches to the saved live index when another process rebuilt it; a no-op when already serving it. */
   reloadIndex(): Promise<IndexReload>;
   readonly reindexing: boolean;
+  /** What the story does not cover yet, from the history; undefined without a working history database. */
+  gaps(options: GapsOptions): Promise<GapsReport | undefined>;
   /** The build done while opening (index missing, stale or damaged), if there was one. */
   readonly openingBuild: BuildSummary | undefined;
   sources(): Sources;
@@ -318,6 +330,14 @@ class StoryApp implements App {
     this.swapIn(index);
     this.logger.info({ from: serving.buildId, to: index.buildId, passages: index.manifest.passageCount }, 'switched to the index another process built');
     return { switched: true, buildId: index.buildId };
+  }
+
+  async gaps({ guildId, days, limit }: GapsOptions): Promise<GapsReport | undefined> {
+    const store = this.history?.store;
+    store?.flush();
+    const db = store?.database;
+    if (db === undefined) return undefined;
+    return gapsReport(db, this.tools.embedder, { guildId, since: Date.now() - days * DAY_MS, limit });
   }
 
   sources(): Sources {

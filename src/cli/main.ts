@@ -9,11 +9,12 @@ import type { CliCommand, CliContext } from './command.js';
 import { article } from './commands/article.js';
 import { ask } from './commands/ask.js';
 import { evaluate } from './commands/eval.js';
+import { gaps } from './commands/gaps.js';
 import { reindex } from './commands/reindex.js';
 import { exitStatusOf } from './exit-status.js';
 import { progressReporter } from './progress.js';
 
-const COMMANDS: readonly CliCommand[] = [ask, reindex, article, evaluate];
+const COMMANDS: readonly CliCommand[] = [ask, reindex, article, gaps, evaluate];
 /** Every command takes the folders, overriding CORPUS_DIR and INDEX_DIR. */
 const SHARED_OPTIONS = { corpus: { type: 'string' }, index: { type: 'string' } } as const;
 

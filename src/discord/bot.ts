@@ -6,8 +6,8 @@ import { type BaseInteraction, Client, Events, GatewayIntentBits, MessageFlags }
 import type { App } from '../app.js';
 import type { DiscordSettings } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Command } from './command.js';
-import { commands as allCommands } from './commands/index.js';
+import type { Command, MessageCommand } from './command.js';
+import { commands as allCommands, messageCommands as allMessageCommands } from './commands/index.js';
 import { Cooldown } from './cooldown.js';
 import { exposeIndexReload, watchLiveIndex } from './index-sync.js';
 import { interactionHandler } from './interactions.js';
@@ -33,6 +33,7 @@ export interface BotOptions {
   app: App;
   logger: Logger;
   commands?: readonly Command[];
+  messageCommands?: readonly MessageCommand[];
   /**
    * Interactions worked on at once; more are turned away with a private "busy" reply, so a flood the
    * machine cannot answer does not delay every deferral past Discord's 3 s. @default 256
@@ -45,14 +46,14 @@ function turnAway(interaction: BaseInteraction, content: string): void {
   if (interaction.isRepliable()) interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
 }
 
-export async function startBot({ settings, app, logger, commands = allCommands, maxInFlight = 256 }: BotOptions): Promise<Bot> {
+export async function startBot({ settings, app, logger, commands = allCommands, messageCommands = allMessageCommands, maxInFlight = 256 }: BotOptions): Promise<Bot> {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // Nothing the bot sends may ping anyone, whatever a question or a quoted article contains.
     allowedMentions: { parse: [], repliedUser: false },
     rest: { ...(settings.apiUrl ? { api: settings.apiUrl } : {}), globalRequestsPerSecond: REST_REQUESTS_PER_SECOND },
   });
-  const handle = interactionHandler(commands, {
+  const handle = interactionHandler(commands, messageCommands, {
     app,
     logger,
     results: new TimedCache(),

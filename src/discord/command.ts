@@ -1,5 +1,13 @@
 /** @module command: what a slash command file exports (the discord.js guide's layout), and what it is given. */
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, SharedSlashCommand } from 'discord.js';
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  ContextMenuCommandBuilder,
+  MessageContextMenuCommandInteraction,
+  ModalSubmitInteraction,
+  SharedSlashCommand,
+} from 'discord.js';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { SearchResult } from '../search/search.js';
@@ -48,4 +56,10 @@ export interface Command {
   pressButton?(interaction: ButtonInteraction, context: CommandContext): Promise<void>;
   /** Submissions of the modals this command shows, custom ids starting with `<command name>:` too. */
   submitModal?(interaction: ModalSubmitInteraction, context: CommandContext): Promise<void>;
+}
+
+/** A message context-menu command (right-click a message → Apps), one file each like the slash commands. */
+export interface MessageCommand {
+  data: ContextMenuCommandBuilder;
+  execute(interaction: MessageContextMenuCommandInteraction, context: CommandContext): Promise<void>;
 }

@@ -1,8 +1,8 @@
-/** @module deploy-commands: registers the slash commands with Discord, in one server or globally. */
+/** @module deploy-commands: registers the slash and message commands with Discord, in one server or globally. */
 import { REST, type RESTPutAPIApplicationCommandsResult, Routes } from 'discord.js';
 import type { DiscordSettings } from '../config.js';
-import type { Command } from './command.js';
-import { commands as allCommands } from './commands/index.js';
+import type { Command, MessageCommand } from './command.js';
+import { commands as allCommands, messageCommands } from './commands/index.js';
 
 export interface Registration {
   scope: 'guild' | 'global';
@@ -10,7 +10,10 @@ export interface Registration {
   registered: RESTPutAPIApplicationCommandsResult;
 }
 
-export async function deployCommands(settings: Pick<DiscordSettings, 'apiUrl' | 'guildId' | 'applicationId'> & { token: string }, commands: readonly Command[] = allCommands): Promise<Registration> {
+export async function deployCommands(
+  settings: Pick<DiscordSettings, 'apiUrl' | 'guildId' | 'applicationId'> & { token: string },
+  commands: readonly (Command | MessageCommand)[] = [...allCommands, ...messageCommands],
+): Promise<Registration> {
   const rest = new REST(settings.apiUrl ? { api: settings.apiUrl } : {}).setToken(settings.token);
   const applicationId = settings.applicationId ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
   const route = settings.guildId ? Routes.applicationGuildCommands(applicationId, settings.guildId) : Routes.applicationCommands(applicationId);

@@ -5,7 +5,7 @@
 import { type BaseInteraction, type ButtonInteraction, DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type RepliableInteraction } from 'discord.js';
 import { isAppError } from '../errors.js';
 import { MORE_PASSAGES_PREFIX, answerMessage } from './answer-view.js';
-import type { Command, CommandContext } from './command.js';
+import type { Command, CommandContext, MessageCommand } from './command.js';
 
 /** What a user reads when something fails; details go to the log, never to the channel. */
 export function userMessageFor(error: unknown): string {
@@ -44,8 +44,13 @@ async function showMorePassages(interaction: ButtonInteraction, context: Command
   await interaction.reply({ ...answerMessage(result, offset, id), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-export function interactionHandler(commands: readonly Command[], context: CommandContext): (interaction: BaseInteraction) => Promise<void> {
+export function interactionHandler(
+  commands: readonly Command[],
+  messageCommands: readonly MessageCommand[],
+  context: CommandContext,
+): (interaction: BaseInteraction) => Promise<void> {
   const byName = new Map(commands.map((command) => [command.data.name, command]));
+  const messageCommandsByName = new Map(messageCommands.map((command) => [command.data.name, command]));
   return async (interaction) => {
     try {
       if (interaction.isChatInputCommand()) {
@@ -55,6 +60,8 @@ export function interactionHandler(commands: readonly Command[], context: Comman
           return;
         }
         await command.execute(interaction, context);
+      } else if (interaction.isMessageContextMenuCommand()) {
+        await messageCommandsByName.get(interaction.commandName)?.execute(interaction, context);
       } else if (interaction.isAutocomplete()) {
         await byName.get(interaction.commandName)?.autocomplete?.(interaction, context);
       } else if (interaction.isButton()) {

@@ -2,11 +2,11 @@
  * Follow-ups and votes end to end: the real discord.js client against the fake Discord, the real
  * engine, the history database on disk (kept across a restart of the bot).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EPHEMERAL, type Harness, type MessageBody, callbackOf, isCallback, isEdit, messageOf, startHarness } from '../support/bot-harness.js';
+import { EPHEMERAL, type Harness, MANAGE_GUILD, type MessageBody, callbackOf, isCallback, isEdit, messageOf, startHarness } from '../support/bot-harness.js';
 import type { FakeUser, Interaction } from '../support/fake-discord.js';
 
 const ALICE: FakeUser = { id: '400000000000000101', username: 'alice' };
@@ -113,5 +113,65 @@ describe('votes', () => {
       expect(bytes.includes(member.id)).toBe(false);
       expect(wal.includes(member.id)).toBe(false);
     }
+  });
+});
+
+describe('/gaps after a day of questions', () => {
+  it('groups the declined questions by meaning, and lists the answers voted down with their reasons', async () => {
+    // Iran's view is not in the story: asked three ways, it is one gap.
+    const day = [
+      'What does Iran think of the plan?',
+      'How did Iran react to the Russian proposal?',
+      "what is Iran's position on the deal",
+      'Who won the 2013 Champions League final?',
+      'What did Putin demand?',
+    ];
+    for (const question of day) await answered(harness.ask(question, CAROL));
+    const interaction = harness.fake.sendCommand({ name: 'gaps', memberPermissions: MANAGE_GUILD });
+    expect(callbackOf(await interaction.waitForReply(isCallback))).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    const report = messageOf(await interaction.waitForReply(isEdit, 20_000)).embeds?.[0]?.description ?? '';
+    const declined = report.slice(report.indexOf('Declined'), report.indexOf('Answers voted down'));
+    const [top] = declined.split('\n').filter((line) => /^ {2}1\. /.test(line));
+    expect(top).toMatch(/×3, last \d{4}-\d\d-\d\d; also asked as/);
+    expect(declined).toMatch(/"Who won the 2013 Champions League final\?" ×1/);
+    expect(report).toMatch(/Answers voted down:\n {2}1\. "Who is the Senate Majority Leader\?" 👎 2 👍 1 \(wrong passage ×1; "It quoted the lead, not the vote count\."\)/);
+    expect(report.startsWith('```text\nWhat the story does not cover yet:')).toBe(true);
+  });
+
+  it('is for server managers only', async () => {
+    const interaction = harness.fake.sendCommand({ name: 'gaps', memberPermissions: '0' });
+    expect(callbackOf(await interaction.waitForReply(isCallback)).data?.content).toBe('Only members who can manage this server may run /gaps.');
+  });
+});
+
+describe('Check against the story', () => {
+  it('answers privately with the passages that bear on a claim the story supports', async () => {
+    const interaction = harness.fake.sendMessageCommand({ name: 'Check against the story', content: 'Putin says the plan only works if the US rules out military strikes. @everyone' });
+    expect(callbackOf(await interaction.waitForReply(isCallback))).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    const reply = messageOf(await interaction.waitForReply(isEdit, 20_000));
+    expect(reply.embeds?.[0]?.title).toBe('Checked against the story');
+    expect(reply.embeds?.[0]?.fields?.[0]?.value).toContain('the plan to disarm will only work if the U.S. takes the possibility of military strikes completely off the table');
+    expect(reply.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("says the story doesn't cover a claim it has nothing on", async () => {
+    const interaction = harness.fake.sendMessageCommand({ name: 'Check against the story', content: 'The Eiffel Tower was sold for scrap metal in 1925.' });
+    const reply = messageOf(await interaction.waitForReply(isEdit, 20_000));
+    expect(reply.embeds?.[0]?.description).toContain("The story doesn't cover that");
+  });
+});
+
+describe('a damaged history database', () => {
+  it('is moved aside and replaced at start, and the bot keeps answering and says so in /status', async () => {
+    const dataDir = join(harness.scratch, 'data');
+    await harness.restart(async () => {
+      for (const suffix of ['-wal', '-shm']) await writeFile(join(dataDir, `history.db${suffix}`), '');
+      await writeFile(join(dataDir, 'history.db'), Buffer.alloc(64 * 1024, 'garbage! '));
+    });
+    const answer = await answered(harness.ask('what did Putin demand', ALICE));
+    expect(answer.embeds?.[0]?.fields?.[0]?.value).toContain('off the table');
+    expect((await readdir(dataDir)).some((name) => name.startsWith('history.db.damaged-'))).toBe(true);
+    const status = harness.fake.sendCommand({ name: 'status', memberPermissions: MANAGE_GUILD });
+    expect(callbackOf(await status.waitForReply(isCallback)).data?.content).toMatch(/History: recording questions and votes · a damaged database was moved aside to `history\.db\.damaged-/);
   });
 });

@@ -134,13 +134,15 @@ describe('/reindex', () => {
 });
 
 describe('deploy-commands', () => {
-  it('registers the five commands in a guild, with their options, limits and permissions', async () => {
+  it('registers the six slash commands and the message command in a guild, with their options, limits and permissions', async () => {
     const guildId = fake.guilds[0]?.id ?? '';
     const { scope, registered } = await deployCommands({ token: 'test-token', apiUrl: fake.apiUrl, guildId, applicationId: undefined });
     expect(scope).toBe('guild');
-    expect(registered.map((c) => c.name)).toEqual(['ask', 'article', 'reindex', 'sources', 'status']);
+    expect(registered.map((c) => c.name)).toEqual(['ask', 'article', 'gaps', 'reindex', 'sources', 'status', 'Check against the story']);
     const put = await fake.waitForRequest((r) => r.method === 'PUT' && r.path === `/applications/${fake.applicationId}/guilds/${guildId}/commands`);
-    const [askCommand, articleCommand, reindexCommand, sourcesCommand, statusCommand] = put.body as Record<string, unknown>[];
+    const [askCommand, articleCommand, gapsCommand, reindexCommand, sourcesCommand, statusCommand, checkCommand] = put.body as Record<string, unknown>[];
+    expect(gapsCommand?.default_member_permissions).toBe(MANAGE_GUILD);
+    expect(checkCommand).toMatchObject({ type: 3, name: 'Check against the story' });
     expect(askCommand?.options).toEqual([
       expect.objectContaining({ name: 'question', type: 3, required: true, max_length: 300 }),
       expect.objectContaining({ name: 'private', type: 5, required: false }),

@@ -40,8 +40,8 @@ export interface Harness {
   logs: LogCapture;
   /** Sends `/ask question:<question>` as `user`. */
   ask(question: string, user?: FakeUser): Interaction;
-  /** Stops the bot and the app and starts them again on the same folders, as a restart of the process would. */
-  restart(): Promise<void>;
+  /** Stops the bot and the app and starts them again on the same folders, as a restart of the process would; `whileStopped` runs in between. */
+  restart(whileStopped?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,10 +87,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(await start()),
     logs,
     ask: (question, user) => fake.sendCommand({ name: 'ask', options: [{ name: 'question', type: 3, value: question }], ...(user ? { user } : {}) }),
-    async restart() {
+    async restart(whileStopped) {
       const identified = fake.identifies.length;
       await harness.bot.stop();
       await harness.app.close();
+      await whileStopped?.();
       Object.assign(harness, await start());
       await fake.waitFor(() => (fake.identifies.length > identified ? true : undefined), 10_000);
     },

@@ -19,6 +19,7 @@ describe('statusText', () => {
       guildsOnShard: 1,
       index: { articles: [], builtAt: '2026-11-25T19:00:00.000Z', passageCount: 12, model: 'use-lite', buildId: '20261125T190000000Z-abc123' },
       reindexing: true,
+      history: { ok: false, reason: 'SQLITE_BUSY: database is locked' },
       stats: { answersServed: 7 },
       process: { uptimeSeconds: 3_700, rssBytes: 250 * 1024 * 1024, heapUsedBytes: 40 * 1024 * 1024 },
     });
@@ -27,6 +28,7 @@ describe('statusText', () => {
       'Index: 0 articles, 12 passages · model `use-lite` · built <t:1795633200:R> (build `20261125T190000000Z-abc123`) · a reindex is running here',
       'Uptime: 1 h 1 min · answers served: 7',
       'Memory: 250 MB resident, 40 MB JavaScript heap',
+      'History: **unavailable** (SQLITE_BUSY: database is locked); answering goes on, questions and votes are not recorded',
     ]);
   });
 });

@@ -1,6 +1,8 @@
 /** `/status` (admins): what this shard is doing: shard, guilds, index, uptime, answers, memory. */
 import { type ChatInputCommandInteraction, MessageFlags, TimestampStyles, time } from 'discord.js';
+import { basename } from 'node:path';
 import type { Sources } from '../../app.js';
+import type { HistoryStatus } from '../../history/history-store.js';
 import { adminCommandData, adminRefusal } from '../admin-permission.js';
 import type { BotStats, Command } from '../command.js';
 
@@ -16,6 +18,8 @@ export interface StatusFacts {
   guildsOnShard: number;
   index: Sources;
   reindexing: boolean;
+  /** The history database's state; undefined when the process keeps none. */
+  history: HistoryStatus | undefined;
   stats: BotStats;
   process: ProcessFigures;
 }
@@ -36,6 +40,13 @@ export function formatUptime(totalSeconds: number): string {
   return parts.length > 0 ? parts.join(' ') : '0 s';
 }
 
+function historyLine(history: HistoryStatus | undefined): string {
+  if (history === undefined) return 'History: not kept by this process';
+  if (!history.ok) return `History: **unavailable** (${history.reason}); answering goes on, questions and votes are not recorded`;
+  const aside = history.movedAside === undefined ? '' : ` · a damaged database was moved aside to \`${basename(history.movedAside)}\` and a new one started`;
+  return `History: recording questions and votes${aside}`;
+}
+
 export function statusText(facts: StatusFacts): string {
   const { index } = facts;
   const built = time(new Date(index.builtAt), TimestampStyles.RelativeTime);
@@ -44,6 +55,7 @@ export function statusText(facts: StatusFacts): string {
     `Index: ${index.articles.length} article${index.articles.length === 1 ? '' : 's'}, ${index.passageCount} passages · model \`${index.model}\` · built ${built} (build \`${index.buildId}\`)${facts.reindexing ? ' · a reindex is running here' : ''}`,
     `Uptime: ${formatUptime(facts.process.uptimeSeconds)} · answers served: ${facts.stats.answersServed}`,
     `Memory: ${megabytes(facts.process.rssBytes)} resident, ${megabytes(facts.process.heapUsedBytes)} JavaScript heap`,
+    historyLine(facts.history),
   ].join('\n');
 }
 
@@ -70,6 +82,7 @@ export const status = {
       guildsOnShard: interaction.client.guilds.cache.filter((guild) => guild.shardId === shard.id).size,
       index: app.sources(),
       reindexing: app.reindexing,
+      history: app.history?.store.status(),
       stats,
       process: { uptimeSeconds: process.uptime(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
     });

@@ -1,0 +1,185 @@
+/**
+ * @module gaps: what the story does not cover yet, read from the history database: the questions
+ * it declined, grouped by meaning (the same embedding model as the answers), the answers members
+ * voted down and why, and questions answered only by weak passages. Each with counts and when it
+ * was last seen, so an admin knows which article to add next.
+ */
+import type Database from 'better-sqlite3';
+import type { Embedder } from '../embeddings/embedder.js';
+
+/**
+ * Two questions this similar (cosine of their vectors) ask for the same thing. With the default
+ * model, rewordings of one question score 0.57-0.80 and unrelated questions under 0.40.
+ */
+const SAME_QUESTION_SIMILARITY = 0.55;
+/** An answer whose best passage scored below this (the ranker's probability) barely answered. */
+export const WEAK_ANSWER_SCORE = 0.3;
+/** Questions read per report: the most recent. */
+const MAX_QUESTIONS = 2000;
+const EXAMPLES = 3;
+
+export interface QuestionGroup {
+  /** The most frequent wording (the latest on a tie). */
+  question: string;
+  count: number;
+  lastSeen: number;
+  /** Other wordings, most recent first. */
+  alsoAsked: string[];
+}
+
+export interface VotedDown {
+  question: string;
+  answerId: string;
+  down: number;
+  up: number;
+  reasons: Record<string, number>;
+  notes: string[];
+  lastVoted: number;
+}
+
+export interface GapsReport {
+  since: number;
+  questions: number;
+  declined: QuestionGroup[];
+  votedDown: VotedDown[];
+  weak: QuestionGroup[];
+}
+
+export interface GapsOptions {
+  /** Only this server's questions; all servers when undefined. */
+  guildId: string | undefined;
+  since: number;
+  limit: number;
+}
+
+interface QuestionRow {
+  question: string;
+  asked_at: number;
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let k = 0; k < a.length; k += 1) {
+    const x = a[k] ?? 0;
+    const y = b[k] ?? 0;
+    dot += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  return aa === 0 || bb === 0 ? 0 : dot / Math.sqrt(aa * bb);
+}
+
+/** Groups questions by meaning: each joins the first group holding a question similar enough to it. */
+export async function groupQuestions(rows: readonly QuestionRow[], embedder: Pick<Embedder, 'embedQuery'>, limit: number): Promise<QuestionGroup[]> {
+  const groups: { vectors: Float32Array[]; wordings: Map<string, { count: number; lastSeen: number }> }[] = [];
+  for (const row of rows) {
+    const vector = await embedder.embedQuery(row.question);
+    let group = groups.find((candidate) => candidate.vectors.some((member) => cosine(member, vector) >= SAME_QUESTION_SIMILARITY));
+    if (group === undefined) {
+      group = { vectors: [], wordings: new Map() };
+      groups.push(group);
+    }
+    group.vectors.push(vector);
+    const key = row.question.trim();
+    const seen = group.wordings.get(key) ?? { count: 0, lastSeen: 0 };
+    group.wordings.set(key, { count: seen.count + 1, lastSeen: Math.max(seen.lastSeen, row.asked_at) });
+  }
+  return groups
+    .map(({ wordings }) => {
+      const ranked = [...wordings].sort(([, a], [, b]) => b.count - a.count || b.lastSeen - a.lastSeen);
+      return {
+        question: ranked[0]?.[0] ?? '',
+        count: ranked.reduce((sum, [, seen]) => sum + seen.count, 0),
+        lastSeen: Math.max(...ranked.map(([, seen]) => seen.lastSeen)),
+        alsoAsked: ranked.slice(1).sort(([, a], [, b]) => b.lastSeen - a.lastSeen).slice(0, EXAMPLES).map(([wording]) => wording),
+      };
+    })
+    .sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen)
+    .slice(0, limit);
+}
+
+export async function gapsReport(db: Database.Database, embedder: Pick<Embedder, 'embedQuery'>, options: GapsOptions): Promise<GapsReport> {
+  const guild = options.guildId === undefined ? '' : ' AND guild_id = @guild';
+  const parameters = { since: options.since, guild: options.guildId ?? null, limit: MAX_QUESTIONS, weak: WEAK_ANSWER_SCORE };
+  const count = db.prepare(`SELECT COUNT(*) AS n FROM questions WHERE asked_at >= @since${guild}`).get(parameters) as { n: number };
+  const declined = db.prepare(`SELECT question, asked_at FROM questions WHERE answered = 0 AND asked_at >= @since${guild} ORDER BY asked_at DESC LIMIT @limit`).all(parameters) as QuestionRow[];
+  const weak = db
+    .prepare(`SELECT question, asked_at FROM questions WHERE answered = 1 AND top_score < @weak AND asked_at >= @since${guild} ORDER BY asked_at DESC LIMIT @limit`)
+    .all(parameters) as QuestionRow[];
+  const votes = db
+    .prepare(
+      `SELECT q.answer_id AS answerId, q.question AS question, v.vote AS vote, v.reason AS reason, v.note AS note, v.voted_at AS votedAt
+       FROM votes v JOIN questions q ON q.answer_id = v.answer_id
+       WHERE v.voted_at >= @since${guild.replace('guild_id', 'q.guild_id')}
+       ORDER BY v.voted_at DESC`,
+    )
+    .all(parameters) as { answerId: string; question: string; vote: number; reason: string | null; note: string | null; votedAt: number }[];
+  const byAnswer = new Map<string, VotedDown>();
+  for (const row of votes) {
+    const entry = byAnswer.get(row.answerId) ?? { question: row.question, answerId: row.answerId, down: 0, up: 0, reasons: {}, notes: [], lastVoted: 0 };
+    if (row.vote < 0) {
+      entry.down += 1;
+      if (row.reason !== null) entry.reasons[row.reason] = (entry.reasons[row.reason] ?? 0) + 1;
+      if (row.note !== null && entry.notes.length < EXAMPLES) entry.notes.push(row.note);
+      entry.lastVoted = Math.max(entry.lastVoted, row.votedAt);
+    } else entry.up += 1;
+    byAnswer.set(row.answerId, entry);
+  }
+  const votedDown = [...byAnswer.values()]
+    .filter((entry) => entry.down > 0)
+    .sort((a, b) => b.down - a.down || b.lastVoted - a.lastVoted)
+    .slice(0, options.limit);
+  return {
+    since: options.since,
+    questions: count.n,
+    declined: await groupQuestions(declined, embedder, options.limit),
+    votedDown,
+    weak: await groupQuestions(weak, embedder, options.limit),
+  };
+}
+
+const REASON_NAMES: Readonly<Record<string, string>> = {
+  'wrong-passage': 'wrong passage',
+  'not-in-story': 'not in the story',
+  outdated: 'outdated',
+  other: 'other',
+};
+
+function day(time: number): string {
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+function groupLines(groups: readonly QuestionGroup[]): string[] {
+  if (groups.length === 0) return ['  none'];
+  return groups.map((group, k) => {
+    const also = group.alsoAsked.length === 0 ? '' : `; also asked as ${group.alsoAsked.map((q) => `"${q}"`).join(', ')}`;
+    return `  ${k + 1}. "${group.question}" ×${group.count}, last ${day(group.lastSeen)}${also}`;
+  });
+}
+
+/** The report as text: what `npm run gaps` prints and `/gaps` shows. */
+export function formatGaps(report: GapsReport, days: number): string {
+  const votedDown =
+    report.votedDown.length === 0
+      ? ['  none']
+      : report.votedDown.map((entry, k) => {
+          const reasons = Object.entries(entry.reasons).map(([reason, n]) => `${REASON_NAMES[reason] ?? reason} ×${n}`);
+          const notes = entry.notes.map((note) => `"${note}"`);
+          const why = [...reasons, ...notes].join('; ');
+          return `  ${k + 1}. "${entry.question}" 👎 ${entry.down} 👍 ${entry.up}${why === '' ? '' : ` (${why})`}, last ${day(entry.lastVoted)}`;
+        });
+  return [
+    `What the story does not cover yet: ${report.questions} questions in the last ${days} days (since ${day(report.since)}).`,
+    '',
+    'Declined, grouped by meaning (add an article that answers these):',
+    ...groupLines(report.declined),
+    '',
+    'Answers voted down:',
+    ...votedDown,
+    '',
+    `Answered only weakly (best passage scored under ${WEAK_ANSWER_SCORE.toFixed(2)}):`,
+    ...groupLines(report.weak),
+  ].join('\n');
+}
