@@ -11,6 +11,8 @@ const REQUIRED_KEYS = [
   'reindex_unchanged_s_300',
   'query_p50_ms_300',
   'query_p99_ms_300',
+  'query_p50_ms_300_history',
+  'query_p99_ms_300_history',
   'hnsw_recall10_300',
   'cold_start_s',
   'rss_mb_300',
