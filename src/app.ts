@@ -13,6 +13,7 @@ import { type BuildProgress, type BuildSummary, buildIndex } from './index/build
 import { closeIndex, liveBuildId, loadIndex } from './index/index-store.js';
 import { lockReindex, tryLockReindex } from './index/reindex-lock.js';
 import { manifestMismatch } from './index/manifest.js';
+import { normalizeWord } from './index/terms.js';
 import type { IndexedArticle, StoryIndex } from './index/story-index.js';
 import { discardNewArticle, findArticleByUrl, resolveArticle, retireArticle, saveNewArticle } from './corpus/article-store.js';
 import { fingerprintCorpus } from './corpus/fingerprint.js';
@@ -337,7 +338,9 @@ class StoryApp implements App {
     store?.flush();
     const db = store?.database;
     if (db === undefined) return undefined;
-    return gapsReport(db, this.tools.embedder, { guildId, since: Date.now() - days * DAY_MS, limit });
+    const { vocabulary } = this.index;
+    const storyKnows = (word: string): boolean => vocabulary.has(normalizeWord(word));
+    return gapsReport(db, this.tools.embedder, { guildId, since: Date.now() - days * DAY_MS, limit, storyKnows });
   }
 
   sources(): Sources {

@@ -13,7 +13,7 @@ export interface CliContext {
    * Opens the app, building the index first when it is missing or damaged (with progress on
    * stderr), and, unless `refresh` is false, when the corpus changed since it was built.
    */
-  openApp(options?: { refresh?: boolean }): Promise<App>;
+  openApp(options?: { refresh?: boolean; history?: boolean }): Promise<App>;
   /** Reports build (and fetch) progress on stderr. */
   progress(progress: ChangeProgress): void;
 }

@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     stdout: process.stdout,
     stderr: process.stderr,
     progress,
-    openApp: ({ refresh = true } = {}) => createApp(config, { logger, onBuildProgress: progress, trustIndex: !refresh }),
+    openApp: ({ refresh = true, history = false } = {}) => createApp(config, { logger, onBuildProgress: progress, trustIndex: !refresh, history }),
   };
   return command.run(context, parsed.values, parsed.positionals);
 }

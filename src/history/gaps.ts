@@ -8,8 +8,10 @@ import type Database from 'better-sqlite3';
 import type { Embedder } from '../embeddings/embedder.js';
 
 /**
- * Two questions this similar (cosine of their vectors) ask for the same thing. With the default
- * model, rewordings of one question score 0.57-0.80 and unrelated questions under 0.40.
+ * Two questions this similar (cosine of their vectors) may ask for the same thing. With the default
+ * model, rewordings of one question score 0.57-0.80 and unrelated questions under 0.40; but
+ * questions built alike about different subjects score high too ("How did Iran react to the
+ * proposal?" and "What did Israel say about the proposal?" 0.83), so subjects are compared as well.
  */
 const SAME_QUESTION_SIMILARITY = 0.55;
 /** An answer whose best passage scored below this (the ranker's probability) barely answered. */
@@ -50,6 +52,8 @@ export interface GapsOptions {
   guildId: string | undefined;
   since: number;
   limit: number;
+  /** Whether the story mentions a word (any case); tells a question's missing subject apart. */
+  storyKnows: (word: string) => boolean;
 }
 
 interface QuestionRow {
@@ -71,17 +75,49 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return aa === 0 || bb === 0 ? 0 : dot / Math.sqrt(aa * bb);
 }
 
-/** Groups questions by meaning: each joins the first group holding a question similar enough to it. */
-export async function groupQuestions(rows: readonly QuestionRow[], embedder: Pick<Embedder, 'embedQuery'>, limit: number): Promise<QuestionGroup[]> {
-  const groups: { vectors: Float32Array[]; wordings: Map<string, { count: number; lastSeen: number }> }[] = [];
+/**
+ * What a question asks about that the story lacks: the names in it (capitalised words after the
+ * first) the story never mentions. "How did Iran react?" asks about Iran, which is the gap.
+ */
+export function missingSubjects(question: string, storyKnows: (word: string) => boolean): Set<string> {
+  const words = question.match(/\p{L}[\p{L}\p{M}'’-]*/gu) ?? [];
+  return new Set(
+    words
+      .slice(1)
+      .filter((word) => /^\p{Lu}/u.test(word))
+      .map((word) => word.replace(/['’]s$/u, ''))
+      .filter((name) => !storyKnows(name)),
+  );
+}
+
+interface Member {
+  vector: Float32Array;
+  subjects: ReadonlySet<string>;
+}
+
+/** Same gap: alike in meaning, and not about different things the story lacks. */
+function sameGap(a: Member, b: Member): boolean {
+  if (cosine(a.vector, b.vector) < SAME_QUESTION_SIMILARITY) return false;
+  if (a.subjects.size === 0 || b.subjects.size === 0) return a.subjects.size === b.subjects.size;
+  return [...a.subjects].some((subject) => b.subjects.has(subject));
+}
+
+/** Groups questions by meaning: each joins the first group holding a question that asks for the same thing. */
+export async function groupQuestions(
+  rows: readonly QuestionRow[],
+  embedder: Pick<Embedder, 'embedQuery'>,
+  storyKnows: (word: string) => boolean,
+  limit: number,
+): Promise<QuestionGroup[]> {
+  const groups: { members: Member[]; wordings: Map<string, { count: number; lastSeen: number }> }[] = [];
   for (const row of rows) {
-    const vector = await embedder.embedQuery(row.question);
-    let group = groups.find((candidate) => candidate.vectors.some((member) => cosine(member, vector) >= SAME_QUESTION_SIMILARITY));
+    const member = { vector: await embedder.embedQuery(row.question), subjects: missingSubjects(row.question, storyKnows) };
+    let group = groups.find((candidate) => candidate.members.some((other) => sameGap(other, member)));
     if (group === undefined) {
-      group = { vectors: [], wordings: new Map() };
+      group = { members: [], wordings: new Map() };
       groups.push(group);
     }
-    group.vectors.push(vector);
+    group.members.push(member);
     const key = row.question.trim();
     const seen = group.wordings.get(key) ?? { count: 0, lastSeen: 0 };
     group.wordings.set(key, { count: seen.count + 1, lastSeen: Math.max(seen.lastSeen, row.asked_at) });
@@ -134,9 +170,9 @@ export async function gapsReport(db: Database.Database, embedder: Pick<Embedder,
   return {
     since: options.since,
     questions: count.n,
-    declined: await groupQuestions(declined, embedder, options.limit),
+    declined: await groupQuestions(declined, embedder, options.storyKnows, options.limit),
     votedDown,
-    weak: await groupQuestions(weak, embedder, options.limit),
+    weak: await groupQuestions(weak, embedder, options.storyKnows, options.limit),
   };
 }
 

@@ -96,7 +96,7 @@ describe('votes', () => {
     const submit = harness.fake.sendModalSubmit({ customId: modal.data.custom_id, fields: { reason: ['wrong-passage'], note: 'It quoted the lead, not the vote count.' }, user: BOB });
     expect(callbackOf(await submit.waitForReply(isCallback)).data?.content).toBe('Thanks, noted: it quoted the wrong passage.');
     const db = new Database(join(harness.scratch, 'data', 'history.db'), { readonly: true });
-    expect(db.prepare('SELECT vote, reason, note FROM votes WHERE answer_id = ? ORDER BY vote').all(answerId)).toEqual([
+    expect(db.prepare('SELECT vote, reason, note FROM votes WHERE answer_id = ? ORDER BY reason IS NULL').all(answerId)).toEqual([
       { vote: -1, reason: 'wrong-passage', note: 'It quoted the lead, not the vote count.' },
       { vote: -1, reason: null, note: null },
     ]);

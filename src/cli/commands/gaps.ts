@@ -1,10 +1,6 @@
 /** `gaps [--days N] [--guild ID] [--limit N] [--json]`: what `/gaps` shows, for every server or one. */
-import { openEngine } from '../../app.js';
-import { formatGaps, gapsReport } from '../../history/gaps.js';
-import { HistoryStore } from '../../history/history-store.js';
+import { formatGaps } from '../../history/gaps.js';
 import type { CliCommand } from '../command.js';
-
-const DAY_MS = 86_400_000;
 
 function positiveInteger(value: unknown, fallback: number): number | undefined {
   if (value === undefined) return fallback;
@@ -24,21 +20,18 @@ export const gaps: CliCommand = {
       context.stderr.write(`--days and --limit take a whole number above 0\nusage: npm run ${this.usage}\n`);
       return 2;
     }
-    const store = HistoryStore.open(context.config.dataDir, context.logger);
-    const db = store.database;
-    if (db === undefined) {
-      const status = store.status();
-      context.stderr.write(`The history database cannot be read${status.ok ? '' : ` (${status.reason})`}.\n`);
-      return 3;
-    }
-    const engine = await openEngine(context.config, context.logger);
+    const app = await context.openApp({ refresh: false, history: true });
     try {
-      const report = await gapsReport(db, engine.embedder, { guildId: typeof values.guild === 'string' ? values.guild : undefined, since: Date.now() - days * DAY_MS, limit });
+      const report = await app.gaps({ guildId: typeof values.guild === 'string' ? values.guild : undefined, days, limit });
+      if (report === undefined) {
+        const status = app.history?.store.status();
+        context.stderr.write(`The history database cannot be read${status && !status.ok ? ` (${status.reason})` : ''}.\n`);
+        return 3;
+      }
       context.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : `${formatGaps(report, days)}\n`);
       return 0;
     } finally {
-      store.close();
-      await engine.embedder.dispose();
+      await app.close();
     }
   },
 };
