@@ -110,6 +110,9 @@ describe('npm run start:sharded', () => {
 
     const summary = await first.waitForReply((r) => isEdit(r) && (messageOf(r).content ?? '').startsWith('Reindex finished'), 60_000);
     expect(messageOf(summary).content).toContain('All 2 shards now answer from this index.');
+    // Shard 1 logged the switch before confirming it, but its log reaches this process by another
+    // channel (the shards' shared stderr pipe) than the summary (HTTP): it may still be on its way.
+    await waitForOutput(manager, '"msg":"switched to the index another process built"', 15_000);
     expect(manager.output().match(/"msg":"index built"/g)).toHaveLength(2); // the first build before spawning, then this one
     expect(manager.output()).toMatch(/"shard":1,[^\n]*"msg":"switched to the index another process built"/);
 
