@@ -71,6 +71,7 @@ describe('HistoryStore', () => {
       const started = Date.now();
       expect(() => store.vote('1', 'm', 1)).toThrow(/locked|busy/i);
       expect(Date.now() - started).toBeLessThan(2_000);
+      expect(store.status()).toMatchObject({ ok: true, lastError: { reason: expect.stringMatching(/^SQLITE_BUSY/) } });
       other.exec('ROLLBACK');
       other.close();
       expect(store.vote('1', 'm', 1)).toEqual({ up: 1, down: 0 });

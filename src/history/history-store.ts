@@ -40,7 +40,9 @@ export interface VoteCounts {
   down: number;
 }
 
-export type HistoryStatus = { ok: true; path: string; movedAside?: string } | { ok: false; reason: string };
+export type HistoryStatus =
+  | { ok: true; path: string; movedAside?: string; lastError?: { at: number; reason: string } }
+  | { ok: false; reason: string };
 
 /**
  * Schema versions, applied in order inside one transaction each; `PRAGMA user_version` records
@@ -75,6 +77,10 @@ const DAMAGED = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORRUPT_VTAB
 
 function sqliteCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+function describe(error: unknown): string {
+  return `${sqliteCode(error) ?? 'error'}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 function openDatabase(path: string): Database.Database {
@@ -120,6 +126,8 @@ export class HistoryStore {
   private db: Database.Database | undefined;
   private statements: Statements | undefined;
   private failure: string | undefined;
+  /** The last write or read that failed on an open database (a lock held elsewhere, a full disk). */
+  private lastError: { at: number; reason: string } | undefined;
   private movedAside: string | undefined;
   private readonly pending: AskedQuestion[] = [];
   private flushScheduled = false;
@@ -170,8 +178,18 @@ export class HistoryStore {
   }
 
   private fail(error: unknown, message: string): void {
-    this.failure = `${sqliteCode(error) ?? 'error'}: ${error instanceof Error ? error.message : String(error)}`;
+    this.failure = describe(error);
     this.logger.error({ err: error, path: this.path }, message);
+  }
+
+  /** Runs a database operation, remembering a failure for status() before passing it on. */
+  private attempt<T>(operation: () => T): T {
+    try {
+      return operation();
+    } catch (error) {
+      this.lastError = { at: Date.now(), reason: describe(error) };
+      throw error;
+    }
   }
 
   /** The database to use, or a thrown explanation when it is unavailable. */
@@ -182,7 +200,12 @@ export class HistoryStore {
 
   status(): HistoryStatus {
     if (this.statements === undefined) return { ok: false, reason: this.failure ?? 'closed' };
-    return { ok: true, path: this.path, ...(this.movedAside === undefined ? {} : { movedAside: this.movedAside }) };
+    return {
+      ok: true,
+      path: this.path,
+      ...(this.movedAside === undefined ? {} : { movedAside: this.movedAside }),
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+    };
   }
 
   /**
@@ -203,11 +226,12 @@ export class HistoryStore {
     if (batch.length === 0 || this.db === undefined) return;
     try {
       const { insertQuestion } = this.use();
-      this.db.transaction(() => {
+      const db = this.db;
+      this.attempt(() => db.transaction(() => {
         for (const q of batch) {
           insertQuestion.run(q.answerId, q.askedAt, q.guildId ?? null, q.question, q.answered ? 1 : 0, q.buildId, q.passages[0]?.score ?? null, JSON.stringify(q.passages));
         }
-      })();
+      })());
     } catch (error) {
       this.logger.error({ err: error, questions: batch.length }, 'could not record questions in the history database');
     }
@@ -216,13 +240,16 @@ export class HistoryStore {
   /** Stores a member's vote (replacing an earlier one) and returns the answer's counts; throws when the database is unavailable. */
   vote(answerId: string, member: string, vote: 1 | -1, now = Date.now()): VoteCounts {
     const { upsertVote, counts } = this.use();
-    upsertVote.run(answerId, member, vote, now);
-    return counts.get(answerId) ?? { up: 0, down: 0 };
+    return this.attempt(() => {
+      upsertVote.run(answerId, member, vote, now);
+      return counts.get(answerId) ?? { up: 0, down: 0 };
+    });
   }
 
   /** Adds the reason for a member's 👎; false when they have no 👎 on that answer (any more). */
   explainDownVote(answerId: string, member: string, reason: VoteReason, note: string | undefined): boolean {
-    return this.use().setReason.run(reason, note ?? null, answerId, member).changes > 0;
+    const { setReason } = this.use();
+    return this.attempt(() => setReason.run(reason, note ?? null, answerId, member).changes > 0);
   }
 
   /** The question an answer was given to, if recorded (what a follow-up continues after a restart); never throws. */

@@ -44,7 +44,8 @@ function historyLine(history: HistoryStatus | undefined): string {
   if (history === undefined) return 'History: not kept by this process';
   if (!history.ok) return `History: **unavailable** (${history.reason}); answering goes on, questions and votes are not recorded`;
   const aside = history.movedAside === undefined ? '' : ` · a damaged database was moved aside to \`${basename(history.movedAside)}\` and a new one started`;
-  return `History: recording questions and votes${aside}`;
+  const lastError = history.lastError === undefined ? '' : ` · last failure ${time(Math.floor(history.lastError.at / 1000), TimestampStyles.RelativeTime)}: ${history.lastError.reason}`;
+  return `History: recording questions and votes${aside}${lastError}`;
 }
 
 export function statusText(facts: StatusFacts): string {
