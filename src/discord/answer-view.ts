@@ -3,7 +3,16 @@
  * passages verbatim (markdown escaped, best sentence in bold) with their citation, within
  * Discord's limits, and a "More passages" button when there are more.
  */
-import { type APIEmbed, type APIEmbedField, ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, escapeMarkdown } from 'discord.js';
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type APIEmbedField,
+  ButtonStyle,
+  ComponentType,
+  escapeMarkdown,
+} from 'discord.js';
 import type { Sources } from '../app.js';
 import type { VoteCounts } from '../history/history-store.js';
 import type { RankedPassage, SearchResult } from '../search/search.js';
@@ -151,17 +160,21 @@ export function withFeedback(message: AnswerMessage, answerId: string, votes: Vo
   return { ...message, components: [row, ...rest] };
 }
 
-/** The same buttons with the vote counts brought up to date (what a vote updates on the message). */
-export function withVoteCounts(components: readonly APIActionRowComponent<APIButtonComponent>[], answerId: string, votes: VoteCounts): APIActionRowComponent<APIButtonComponent>[] {
+/** The same components with the vote counts brought up to date (what a vote updates on the message). */
+export function withVoteCounts(
+  components: readonly APIActionRowComponent<APIComponentInMessageActionRow>[],
+  answerId: string,
+  votes: VoteCounts,
+): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const labels = new Map([
     [`ask:${ANSWER_ACTIONS.up}:${answerId}`, `👍 ${votes.up}`],
     [`ask:${ANSWER_ACTIONS.down}:${answerId}`, `👎 ${votes.down}`],
   ]);
   return components.map((row) => ({
     ...row,
-    components: row.components.map((button) => {
-      const label = 'custom_id' in button ? labels.get(button.custom_id) : undefined;
-      return label === undefined ? button : { ...button, label };
+    components: row.components.map((component) => {
+      const label = component.type === ComponentType.Button && 'custom_id' in component ? labels.get(component.custom_id) : undefined;
+      return label === undefined ? component : { ...component, label };
     }),
   }));
 }

@@ -4,11 +4,13 @@
  * follow-up*, answered in the same place with the earlier questions as context.
  */
 import {
+  type ActionRow,
   type ButtonInteraction,
   ButtonStyle,
   type ChatInputCommandInteraction,
   ComponentType,
   LabelBuilder,
+  type MessageActionRowComponent,
   MessageFlags,
   ModalBuilder,
   type ModalSubmitInteraction,
@@ -22,7 +24,7 @@ import {
 import { VOTE_REASONS, type VoteReason } from '../../history/history-store.js';
 import { searchableQuestion } from '../../question-text.js';
 import { chainedQuestion } from '../../search/follow-up.js';
-import { ANSWER_ACTIONS, answerMessage, declinedMessage, withFeedback, withVoteCounts } from '../answer-view.js';
+import { ANSWER_ACTIONS, answerMessage, declinedMessage, escapeQuoted, withFeedback, withVoteCounts } from '../answer-view.js';
 import type { Command, CommandContext } from '../command.js';
 
 /** Discord's own cap for the option; the engine would read no further anyway. */
@@ -62,7 +64,7 @@ async function answer(interaction: AnsweringInteraction, context: CommandContext
   const base = result.answered ? answerMessage(shown, 0, interaction.id) : declinedMessage(shown, app.sources());
   const message = withFeedback(base, interaction.id, { up: 0, down: 0 });
   const [embed] = message.embeds;
-  if (embed && asking.earlier.length > 0) embed.description = [`Follow-up to: *${asking.earlier.at(-1)?.replace(/[*_`~|\\]/g, '\\$&')}*`, embed.description].filter(Boolean).join('\n\n');
+  if (embed && asking.earlier.length > 0) embed.description = [`Follow-up to: *${escapeQuoted(asking.earlier.at(-1) ?? '')}*`, embed.description].filter(Boolean).join('\n\n');
   await interaction.editReply({ ...message, allowedMentions: { parse: [] } });
   stats.answersServed += 1;
   conversations.set(interaction.id, { questions: [...asking.earlier, asking.question].slice(-CHAIN_LENGTH), ephemeral: asking.ephemeral });
@@ -133,7 +135,8 @@ async function vote(interaction: ButtonInteraction, { app, logger }: CommandCont
     await interaction.reply({ content: 'Sorry, your vote could not be recorded right now. Please try again later.', flags: MessageFlags.Ephemeral });
     return;
   }
-  const components = withVoteCounts(interaction.message.components.map((row) => row.toJSON()) as Parameters<typeof withVoteCounts>[0], answerId, counts);
+  const rows = interaction.message.components.filter((component): component is ActionRow<MessageActionRowComponent> => component.type === ComponentType.ActionRow);
+  const components = withVoteCounts(rows.map((row) => row.toJSON()), answerId, counts);
   await interaction.update({ components });
   if (value === -1) {
     await interaction.followUp({
