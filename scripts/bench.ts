@@ -31,7 +31,7 @@ import { benchQuestions } from './bench/questions.js';
 import { median, percentile, round, timed, withPeakResidentMb } from './bench/stats.js';
 import { sentencePool, syntheticPassages, writeSyntheticCorpus } from './bench/synthetic-corpus.js';
 
-const { values: flags } = parseArgs({ options: { json: { type: 'boolean' }, smoke: { type: 'boolean' }, write: { type: 'boolean' } } });
+const { values: flags } = parseArgs({ options: { json: { type: 'boolean' }, smoke: { type: 'boolean' }, write: { type: 'boolean' }, history: { type: 'boolean' } } });
 const smoke = flags.smoke === true;
 const SIZES = smoke ? [300] : [1_000, 10_000, 100_000];
 const PEER_SIZE = smoke ? 300 : 10_000;
@@ -166,6 +166,33 @@ async function answerLatency(index: StoryIndex, tools: SearchTools, questions: s
 }
 
 /**
+ * What recording questions in the history database costs the answers: passes without and with it,
+ * alternated (without, with, without, with) so a machine's changing load falls on both alike, and
+ * the database write itself, per question, timed apart.
+ */
+async function historyCost(index: StoryIndex, tools: SearchTools, questions: string[]): Promise<void> {
+  progress(`answer latency at ${index.passages.length} passages with and without the history database (4 alternating passes)…`);
+  const history = HistoryStore.open(join(BENCH_DIR, 'history'), createLogger('warn'));
+  const without: number[] = [];
+  const recording: number[] = [];
+  for (const pass of [0, 1, 2, 3]) {
+    const samples = await answerLatency(index, tools, questions, pass % 2 === 1 ? history : undefined);
+    (pass % 2 === 1 ? recording : without).push(...samples.map((s) => s.total));
+  }
+  for (const [k, question] of questions.entries()) {
+    history.recordQuestion({ answerId: `write-${k}`, askedAt: Date.now(), guildId: undefined, question, answered: true, buildId: index.buildId, passages: [{ id: 'p#1', score: 0.5 }] });
+  }
+  const write = await timed(async () => history.flush());
+  history.close();
+  const size = label(PEER_SIZE);
+  figures[`query_p50_ms_${size}_without_history`] = round(percentile(without, 50));
+  figures[`query_p99_ms_${size}_without_history`] = round(percentile(without, 99));
+  figures[`query_p50_ms_${size}_history`] = round(percentile(recording, 50));
+  figures[`query_p99_ms_${size}_history`] = round(percentile(recording, 99));
+  figures.history_write_us_per_question = round((write.ms * 1000) / questions.length, 1);
+}
+
+/**
  * Recall@10 of the vector search (the HNSW graph's candidates, rescored on the stored vectors)
  * against exact search over the same stored vectors, plus build time, size and load time. A corpus can hold
  * the same text twice (here: a split paragraph's sentence that is also a passage), and equal
@@ -243,14 +270,7 @@ async function main(): Promise<void> {
     figures[`query_p50_ms_${label(size)}`] = round(percentile(samples.map((s) => s.total), 50));
     figures[`query_p95_ms_${label(size)}`] = round(percentile(samples.map((s) => s.total), 95));
     figures[`query_p99_ms_${label(size)}`] = round(percentile(samples.map((s) => s.total), 99));
-    if (size === PEER_SIZE) {
-      progress(`answer latency at ${size} passages, recording every question in the history database…`);
-      const history = HistoryStore.open(join(BENCH_DIR, 'history'), createLogger('warn'));
-      const recorded = (await answerLatency(index, tools, questions, history)).map((s) => s.total);
-      history.close();
-      figures[`query_p50_ms_${label(size)}_history`] = round(percentile(recorded, 50));
-      figures[`query_p99_ms_${label(size)}_history`] = round(percentile(recorded, 99));
-    }
+    if (size === PEER_SIZE) await historyCost(index, tools, questions);
     progress(`HNSW recall at ${size}…`);
     await hnswQuality(size, index, indexDir, queryVectors);
     if (size === PEER_SIZE) {
@@ -297,7 +317,7 @@ async function main(): Promise<void> {
     '## Other figures',
     '',
     `- Orama (${PEER_SIZE} passages, hybrid, same vectors): query p50 ${figures[`orama_query_p50_ms_${label(PEER_SIZE)}`]} ms, p99 ${figures[`orama_query_p99_ms_${label(PEER_SIZE)}`]} ms; ours, same scope (lexical + vector + evidence and ranking, the query embedding excluded on both sides): p50 ${figures[`retrieval_p50_ms_${label(PEER_SIZE)}`]} ms.`,
-    `- Answers at ${figures[`passages_${label(PEER_SIZE)}`]} passages while recording every question in the history database (SQLite, WAL), as the bot does: p50 ${figures[`query_p50_ms_${label(PEER_SIZE)}_history`]} ms, p99 ${figures[`query_p99_ms_${label(PEER_SIZE)}_history`]} ms; without it: p50 ${figures[`query_p50_ms_${label(PEER_SIZE)}`]} ms, p99 ${figures[`query_p99_ms_${label(PEER_SIZE)}`]} ms (same questions, run just before).`,
+    historyLine(),
     `- Dev set (seed article, ${'answerable questions'}): ours hit@1 ${figures.hit1}, hit@3 ${figures.hit3}; Orama hit@1 ${figures.orama_hit1}, hit@3 ${figures.orama_hit3}.`,
     `- Resident memory of the bot (\`npm start\`'s compiled code, after three answers): ${figures[`rss_mb_${label(size)}`]} MB serving ${figures[`passages_${label(size)}`]} passages, ${figures.rss_mb_seed} MB serving the seed article.`,
     `- Peak resident memory of this whole bench run (builds, the Orama peer, the exact-search recall check): ${figures.bench_peak_rss_mb} MB.`,
@@ -306,7 +326,28 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+function historyLine(): string {
+  const at = label(PEER_SIZE);
+  return `- Answers at ${figures[`passages_${at}`]} passages while recording every question in the history database (SQLite, WAL), as the bot does: p50 ${figures[`query_p50_ms_${at}_history`]} ms, p99 ${figures[`query_p99_ms_${at}_history`]} ms; without it: p50 ${figures[`query_p50_ms_${at}_without_history`]} ms, p99 ${figures[`query_p99_ms_${at}_without_history`]} ms (two passes each, alternated). The write itself: ${figures.history_write_us_per_question} µs per question, after the answer.`;
+}
+
+/** `npm run bench -- --history`: only the history database's cost, on the 10k index. */
+async function historyOnly(): Promise<void> {
+  const started = performance.now();
+  const pool = await sentencePool();
+  const model = await embedder();
+  const tools = { ...(await searchTools(model)), embedder: model };
+  const questions = await benchQuestions(pool, smoke ? 60 : 500);
+  const { index } = await benchIndex(PEER_SIZE, pool, model);
+  figures[`passages_${label(PEER_SIZE)}`] = index.passages.length;
+  await historyCost(index, tools, questions);
+  closeIndex(index);
+  await model.dispose();
+  figures.bench_seconds = round((performance.now() - started) / 1000, 1);
+  report.push('## The history database', '', historyLine(), '');
+}
+
+await (flags.history ? historyOnly() : main());
 const header = [
   '# Benchmark results',
   '',

@@ -12,6 +12,8 @@ const REQUIRED_KEYS = [
   'query_p50_ms_300',
   'query_p99_ms_300',
   'query_p50_ms_300_history',
+  'query_p50_ms_300_without_history',
+  'history_write_us_per_question',
   'query_p99_ms_300_history',
   'hnsw_recall10_300',
   'cold_start_s',
