@@ -175,7 +175,6 @@ async function rebuild(
 class StoryApp implements App {
   /** The corpus change or rebuild running, if any; one at a time. */
   private building: Promise<unknown> | undefined;
-  private hashMemberId: Promise<MemberHasher> | undefined;
   private reloading: Promise<IndexReload> | undefined;
   private readonly searching = limitConcurrency(CONCURRENT_SEARCHES);
 
@@ -265,8 +264,9 @@ class StoryApp implements App {
       onProgress?.({ phase: 'fetching' });
       const draft = await importArticle(source, { allowedHosts: this.config.fetch.allowedHosts, timeoutMs: this.config.fetch.timeoutMs, maxRedirects: MAX_REDIRECTS });
       await this.refuseKnownArticle([draft.metadata.url, draft.fetchedFrom].filter((url): url is string => url !== undefined));
-      this.hashMemberId ??= memberHasher(this.config.dataDir);
-      const addedBy = contributor.memberId === undefined ? undefined : (await this.hashMemberId)(contributor.memberId);
+      // The bot hashes with its history's key; a process without a history reads the same key file.
+      const { memberId } = contributor;
+      const addedBy = memberId === undefined ? undefined : (this.history?.hashMember ?? (await memberHasher(this.config.dataDir)))(memberId);
       const metadata = { ...draft.metadata, addedBy, addedByName: contributor.name, addedAt: new Date().toISOString() };
       const file = await saveNewArticle(corpusDir, metadata, draft.paragraphs);
       this.logger.info({ file, url: metadata.url, paragraphs: draft.paragraphs.length }, 'article saved; indexing it');
