@@ -4,9 +4,9 @@
  * reads a hundred of them; here memory holds a small table of numbers and a question reads its
  * candidates' texts from the file (a few kilobytes, from the page cache).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Passage, Span } from '../corpus/article.js';
 import { passageId } from '../corpus/split-passages.js';
+import { FileBytes } from './file-bytes.js';
 import type { IndexedArticle } from './story-index.js';
 
 const FORMAT = 1;
@@ -67,10 +67,8 @@ export function encodePassages(articles: readonly IndexedArticle[], passages: re
 }
 
 export class PassageFile implements PassageStore {
-  private open = true;
-
   private constructor(
-    private readonly fd: number,
+    private readonly file: FileBytes,
     readonly articles: IndexedArticle[],
     private readonly table: Uint32Array,
     private readonly spans: Uint32Array,
@@ -84,39 +82,36 @@ export class PassageFile implements PassageStore {
 
   /** Reads everything but the texts; checks that the layout adds up to the file's size. */
   static open(path: string): PassageFile {
-    const fd = openSync(path, 'r');
+    const file = FileBytes.open(path);
     try {
       const read = (position: number, bytes: number): Buffer => {
-        const buffer = Buffer.alloc(bytes);
-        if (readSync(fd, buffer, 0, bytes, position) !== bytes) throw new Error('passages file is truncated');
-        return buffer;
+        if (position + bytes > file.size) throw new Error('passages file is truncated');
+        return file.read(position, bytes);
       };
+      const copied = (bytes: Buffer): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       const headerLength = read(0, 4).readUInt32LE(0);
       const header = JSON.parse(read(4, headerLength).toString('utf8')) as Header;
       if (header.format !== FORMAT) throw new Error(`passages file format ${header.format}, expected ${FORMAT}`);
       const tableAt = 4 + headerLength;
-      const table = new Uint32Array(read(tableAt, header.passageCount * COLUMNS * 4).buffer.slice(0));
+      const table = new Uint32Array(copied(read(tableAt, header.passageCount * COLUMNS * 4)));
       const spansAt = tableAt + table.byteLength;
-      const spans = new Uint32Array(read(spansAt, header.sentenceCount * 2 * 4).buffer.slice(0));
+      const spans = new Uint32Array(copied(read(spansAt, header.sentenceCount * 2 * 4)));
       const textsAt = spansAt + spans.byteLength;
       const lastRow = (header.passageCount - 1) * COLUMNS;
       const textBytes = header.passageCount === 0 ? 0 : (table[lastRow + 5] ?? 0) + (table[lastRow + 6] ?? 0);
-      const { size } = fstatSync(fd);
-      if (size !== textsAt + textBytes) throw new Error(`passages file has ${size} bytes, its table adds up to ${textsAt + textBytes}`);
-      return new PassageFile(fd, header.articles, table, spans, textsAt);
+      if (file.size !== textsAt + textBytes) throw new Error(`passages file has ${file.size} bytes, its table adds up to ${textsAt + textBytes}`);
+      return new PassageFile(file, header.articles, table, spans, textsAt);
     } catch (error) {
-      closeSync(fd);
+      file.close();
       throw error;
     }
   }
 
   get(label: number): Passage {
-    if (!this.open) throw new Error('the passages file is closed');
     if (!Number.isInteger(label) || label < 0 || label >= this.length) throw new RangeError(`no passage ${label}`);
     const row = label * COLUMNS;
     const [article, paragraph, part, parts, firstSentence, textOffset, textBytes] = Array.from(this.table.subarray(row, row + COLUMNS));
-    const buffer = Buffer.alloc(textBytes ?? 0);
-    readSync(this.fd, buffer, 0, buffer.byteLength, this.textsAt + (textOffset ?? 0));
+    const text = this.file.read(this.textsAt + (textOffset ?? 0), textBytes ?? 0).toString('utf8');
     const articleId = this.articles[article ?? 0]?.id ?? '';
     const sentences: Span[] = [];
     for (let s = firstSentence ?? 0; s < (firstSentence ?? 0) + this.sentenceCount(label); s += 1) sentences.push([this.spans[2 * s] ?? 0, this.spans[2 * s + 1] ?? 0]);
@@ -125,7 +120,7 @@ export class PassageFile implements PassageStore {
       articleId,
       paragraph: paragraph ?? 1,
       part: part ?? 1,
-      text: buffer.toString('utf8'),
+      text,
       sentences,
     };
   }
@@ -143,9 +138,7 @@ export class PassageFile implements PassageStore {
   }
 
   close(): void {
-    if (!this.open) return;
-    this.open = false;
-    closeSync(this.fd);
+    this.file.close();
   }
 }
 

@@ -5,7 +5,7 @@
  * would take 600 MB. On disk they are int8 with a float32 scale per vector (a quarter of the size,
  * cosine error around 1e-3), and a query reads only its candidates' few kilobytes.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { FileBytes } from './file-bytes.js';
 
 export function recordBytes(dimensions: number): number {
   return 4 + dimensions;
@@ -36,10 +36,8 @@ export function decodeRecord(record: Uint8Array, dimensions: number): Float32Arr
 
 /** Reads the vectors of one passage at a time from an open file. */
 export class VectorRecordFile {
-  private open = true;
-
   private constructor(
-    private readonly fd: number,
+    private readonly file: FileBytes,
     /** offsets[label] is the passage's first record; offsets[label + 1] its end. */
     private readonly offsets: Uint32Array,
     private readonly dimensions: number,
@@ -51,28 +49,22 @@ export class VectorRecordFile {
     recordCounts.forEach((count, label) => {
       offsets[label + 1] = (offsets[label] ?? 0) + count;
     });
-    return new VectorRecordFile(openSync(path, 'r'), offsets, dimensions);
+    return new VectorRecordFile(FileBytes.open(path), offsets, dimensions);
   }
 
   private read(label: number): { bytes: Buffer; count: number } {
-    if (!this.open) throw new Error('the vector file is closed');
     const first = this.offsets[label] ?? 0;
     const count = (this.offsets[label + 1] ?? first) - first;
     const size = recordBytes(this.dimensions);
-    const bytes = Buffer.allocUnsafe(count * size);
-    readSync(this.fd, bytes, 0, bytes.byteLength, first * size);
-    return { bytes, count };
+    return { bytes: this.file.read(first * size, count * size), count };
   }
 
   /** The encoded `position`-th record of passage `label`, to copy into a new build as it is; undefined past its last. */
   record(label: number, position: number): Uint8Array | undefined {
-    if (!this.open) throw new Error('the vector file is closed');
     const first = this.offsets[label] ?? 0;
     if (position < 0 || first + position >= (this.offsets[label + 1] ?? first)) return undefined;
     const size = recordBytes(this.dimensions);
-    const bytes = Buffer.allocUnsafe(size);
-    readSync(this.fd, bytes, 0, size, (first + position) * size);
-    return bytes;
+    return this.file.read((first + position) * size, size);
   }
 
   /** The vectors of passage `label`, in order. */
@@ -98,8 +90,6 @@ export class VectorRecordFile {
   }
 
   close(): void {
-    if (!this.open) return;
-    this.open = false;
-    closeSync(this.fd);
+    this.file.close();
   }
 }
