@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { escapeMarkdown } from 'discord.js';
 import type { Span } from '../corpus/article.js';
 import type { IndexedArticle } from '../index/story-index.js';
 import type { RankedPassage, SearchResult } from '../search/search.js';
-import { PASSAGES_PER_PAGE, answerMessage, declinedMessage } from './answer-view.js';
+import { PASSAGES_PER_PAGE, answerMessage, declinedMessage, escapeQuoted } from './answer-view.js';
 import { EMBED_LIMITS } from './limits.js';
 
 const article: IndexedArticle = { id: 'seed', file: 'seed.txt', title: 'A deal on Syria’s chemical weapons is far from done.', url: 'https://example.org/deal', passageCount: 3 };
@@ -47,6 +48,11 @@ describe('answerMessage', () => {
     expect(message.embeds[0]?.title).toBe('what did Putin demand');
     expect(field?.name).toBe('1. A deal on Syria’s chemical weapons is far from done.');
     expect(field?.value).toBe('> Syria has agreed. **But Putin wants strikes off the table.**\n*paragraph 3 · [open article](https://example.org/deal#:~:text=But%20Putin%20wants%20strikes%20off%20the%20table.) · relevance 0.80*');
+  });
+
+  it('escapes exactly as discord.js does with every emphasis rule on, whether or not the text has a * or _', () => {
+    const texts = ['Plain text: no emphasis at all.', 'snake_case and *stars*', '__under__ **bold** _it_ ***all***', 'a*b', 'x_y', '<:emoji_name:123> _x_', 'https://a.b/c_d *e*', '# heading\n- item\n1. first [link](https://a.b)'];
+    for (const text of texts) expect(escapeQuoted(text)).toBe(escapeMarkdown(text, { numberedList: true, bulletedList: true, heading: true, maskedLink: true }));
   });
 
   it('escapes markdown so quotes show verbatim', () => {

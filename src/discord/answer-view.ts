@@ -33,9 +33,14 @@ export interface AnswerMessage {
   components: APIActionRowComponent<APIButtonComponent>[];
 }
 
-/** Text shown as written: no Markdown, no lists, headings or masked links made from it. */
+/**
+ * Text shown as written: no Markdown, no lists, headings or masked links made from it. Italic,
+ * bold and underline need a `*` or `_`; without one they are not escaped, because discord.js's
+ * italic pattern scans back over the text at every position (most of an answer's rendering time).
+ */
 export function escapeQuoted(text: string): string {
-  return escapeMarkdown(text, { numberedList: true, bulletedList: true, heading: true, maskedLink: true });
+  const emphasis = /[*_]/.test(text);
+  return escapeMarkdown(text, { numberedList: true, bulletedList: true, heading: true, maskedLink: true, italic: emphasis, bold: emphasis, underline: emphasis });
 }
 
 function citation({ passage, article, score, highlight }: RankedPassage): string {
