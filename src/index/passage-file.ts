@@ -2,7 +2,7 @@
  * @module passage-file: the passages of an index, with their texts left on disk. At 100k passages
  * the texts and their sentence spans took about 90 MB of JavaScript heap, for a question that
  * reads a hundred of them; here memory holds a small table of numbers and a question reads its
- * candidates' texts from the file (a few kilobytes, from the page cache).
+ * candidates' texts from the file (a few kilobytes; file-bytes.ts holds a small file in memory).
  */
 import type { Passage, Span } from '../corpus/article.js';
 import { passageId } from '../corpus/split-passages.js';

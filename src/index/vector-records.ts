@@ -3,7 +3,8 @@
  * candidate: each passage's sentence vectors, and each passage's own vector. At 100k passages
  * there are three sentences to a passage; held in memory as float32 the sentence vectors alone
  * would take 600 MB. On disk they are int8 with a float32 scale per vector (a quarter of the size,
- * cosine error around 1e-3), and a query reads only its candidates' few kilobytes.
+ * cosine error around 1e-3), and a query reads only its candidates' few kilobytes (file-bytes.ts
+ * holds a small file in memory).
  */
 import { FileBytes } from './file-bytes.js';
 
