@@ -106,7 +106,9 @@ describe('npm run start:sharded', () => {
     const first = fake.sendCommand({ guildId: GUILD_ON_SHARD[0], name: 'reindex', memberPermissions: MANAGE_GUILD });
     await first.waitForReply((r) => isEdit(r) && (messageOf(r).content ?? '').startsWith('Embedding'), 30_000);
     const second = fake.sendCommand({ guildId: GUILD_ON_SHARD[1], name: 'reindex', memberPermissions: MANAGE_GUILD });
-    expect(callbackOf(await second.waitForReply(isCallback, 15_000))).toMatchObject({ type: 4, data: { content: expect.stringContaining('A reindex is already running') } });
+    const refusal = callbackOf(await second.waitForReply(isCallback, 15_000));
+    // Seen once in seven runs under load: shard 1 rebuilt instead, and had restarted. The shards' log says why, if it happens again.
+    expect(refusal, `shard 1 did not refuse; the shards' log ends:\n${manager.output().slice(-6000)}`).toMatchObject({ type: 4, data: { content: expect.stringContaining('A reindex is already running') } });
 
     const summary = await first.waitForReply((r) => isEdit(r) && (messageOf(r).content ?? '').startsWith('Reindex finished'), 60_000);
     expect(messageOf(summary).content).toContain('All 2 shards now answer from this index.');
