@@ -14,6 +14,7 @@ import type { Embedder } from '../src/embeddings/embedder.js';
 import { resolveModelSpec } from '../src/embeddings/models.js';
 import { createTransformersEmbedder } from '../src/embeddings/transformers-embedder.js';
 import { ensureUseLiteModel } from '../src/embeddings/use-lite/build-model.js';
+import { OPERATOR_STORY_ID } from '../src/stories/story.js';
 import { HistoryStore } from '../src/history/history-store.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { closeIndex, loadIndex } from '../src/index/index-store.js';
@@ -154,6 +155,7 @@ async function answerLatency(index: StoryIndex, tools: SearchTools, questions: s
       answerId: `bench-${k}`,
       askedAt: Date.now(),
       guildId: undefined,
+      storyId: OPERATOR_STORY_ID,
       question,
       answered: result.answered,
       buildId: index.buildId,
@@ -180,7 +182,7 @@ async function historyCost(index: StoryIndex, tools: SearchTools, questions: str
     (pass % 2 === 1 ? recording : without).push(...samples.map((s) => s.total));
   }
   for (const [k, question] of questions.entries()) {
-    history.recordQuestion({ answerId: `write-${k}`, askedAt: Date.now(), guildId: undefined, question, answered: true, buildId: index.buildId, passages: [{ id: 'p#1', score: 0.5 }] });
+    history.recordQuestion({ answerId: `write-${k}`, askedAt: Date.now(), guildId: undefined, storyId: OPERATOR_STORY_ID, question, answered: true, buildId: index.buildId, passages: [{ id: 'p#1', score: 0.5 }] });
   }
   const write = await timed(async () => history.flush());
   history.close();

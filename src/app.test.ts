@@ -3,7 +3,8 @@ import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../tests/support/temp-dir.js';
-import { type App, createApp } from './app.js';
+import type { StoryApp } from './app.js';
+import { openOperatorStory } from '../tests/support/open-story.js';
 import { type Config, loadConfig } from './config.js';
 import { tryLockReindex } from './index/reindex-lock.js';
 import { isAppError } from './errors.js';
@@ -19,12 +20,12 @@ describe('app', () => {
   });
   afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-  async function setUp(name: string): Promise<{ corpusDir: string; indexDir: string; config: Config; open: (log?: Logger) => Promise<App> }> {
+  async function setUp(name: string): Promise<{ corpusDir: string; indexDir: string; config: Config; open: (log?: Logger) => Promise<StoryApp> }> {
     const corpusDir = join(scratch, name, 'corpus');
     const indexDir = join(scratch, name, 'index');
     await cp('corpus', corpusDir, { recursive: true });
     const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, MODEL_CACHE_DIR: '.cache/models' });
-    return { corpusDir, indexDir, config, open: (log = logger) => createApp(config, { logger: log }) };
+    return { corpusDir, indexDir, config, open: (log = logger) => openOperatorStory(config, { logger: log }) };
   }
 
   const builtAt = async (indexDir: string): Promise<string> => {
@@ -120,7 +121,7 @@ describe('app', () => {
     const { corpusDir, config, open } = await setUp('shared');
     const builder = await open();
     // A second app on the same folder stands in for another shard: it only serves.
-    const server = await createApp(config, { logger, trustIndex: true });
+    const server = await openOperatorStory(config, { logger, trustIndex: true });
     try {
       const before = server.sources().buildId;
       expect(await server.reloadIndex()).toEqual({ switched: false, buildId: before });
@@ -149,7 +150,7 @@ describe('app', () => {
     await writeFile(join(corpusDir, 'new.md'), '---\ntitle: Paris talks\n---\n\nKerry flew to Paris on Sunday to brief European allies.');
     const otherRebuild = tryLockReindex(indexDir); // held as another process's rebuild would hold it
     try {
-      const serving = await createApp(config, { logger, trustIndex: true });
+      const serving = await openOperatorStory(config, { logger, trustIndex: true });
       expect(serving.sources().buildId).toBe(live);
       await serving.close();
 

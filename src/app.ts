@@ -1,140 +1,97 @@
 /**
- * @module app: the use cases both front ends (Discord bot, CLI) share: ask, reindex, add and
- * remove an article, sources. It owns the live index and swaps in a rebuilt one only when the
- * rebuild succeeded, so questions keep being answered from the old index meanwhile, and after a
- * failure; a corpus change whose rebuild fails is undone, so the folder matches the live index.
+ * @module app: what both front ends (Discord bot, CLI) share: the engine, the history, and the
+ * stories. Each server owns its stories; a channel reads the story bound to it, else its server's
+ * default, else the operator's. A story's index is loaded on its first question and evicted, least
+ * recently used first, when loaded indexes outgrow INDEX_MEMORY_MB; the operator's stays loaded.
+ * One story's use cases live in story-app.ts.
  */
 import { limitConcurrency } from './concurrency-limit.js';
 import type { Config } from './config.js';
-import type { Embedder } from './embeddings/embedder.js';
 import { createTransformersEmbedder } from './embeddings/transformers-embedder.js';
-import { AppError, ErrorCodes, isAppError } from './errors.js';
-import { type BuildProgress, type BuildSummary, buildIndex } from './index/build-index.js';
-import { closeIndex, liveBuildId, loadIndex } from './index/index-store.js';
-import { lockReindex, tryLockReindex } from './index/reindex-lock.js';
-import { manifestMismatch } from './index/manifest.js';
-import { normalizeWord } from './index/terms.js';
-import type { IndexedArticle, StoryIndex } from './index/story-index.js';
-import { discardNewArticle, findArticleByUrl, resolveArticle, retireArticle, saveNewArticle } from './corpus/article-store.js';
-import { fingerprintCorpus } from './corpus/fingerprint.js';
-import { type ArticleSource, importArticle } from './corpus/import-article.js';
-import type { Logger } from './logger.js';
-import { type GapsReport, gapsReport } from './history/gaps.js';
+import { AppError, ErrorCodes } from './errors.js';
+import type { BuildProgress } from './index/build-index.js';
+import { tryLockReindex } from './index/reindex-lock.js';
+import { readLiveManifest } from './index/index-store.js';
 import { HistoryStore } from './history/history-store.js';
-import { type MemberHasher, memberHasher } from './member-id.js';
-import { searchableQuestion } from './question-text.js';
+import type { Logger } from './logger.js';
+import { memberHasher } from './member-id.js';
 import { embedOffTopic } from './search/off-topic.js';
 import { loadRankingModel } from './search/ranker.js';
-import { type OutsideKnowledge, type SearchOptions, type SearchResult, type SearchTools, searchStory } from './search/search.js';
+import type { OutsideKnowledge } from './search/search.js';
 import { loadEnglishWords } from './search/dictionary.js';
+import { ChannelStories } from './stories/channel-stories.js';
+import { type Story, isOperatorStory, readableFrom } from './stories/story.js';
+import { StoryStore, corpusUsage } from './stories/story-store.js';
+import { type Engine, type History, type IndexReload, type StoryApp, type StoryDeps, openStory } from './story-app.js';
+
+export type { AddedArticle, ChangeProgress, Contributor, Engine, GapsOptions, History, IndexReload, RemovedArticle, Sources, StoryApp } from './story-app.js';
 
 const DAY_MS = 86_400_000;
 /** How often rows older than HISTORY_DAYS are purged while the bot runs (and once at start). */
 const HISTORY_PURGE_INTERVAL_MS = DAY_MS;
 
-/** Redirects a link may take to reach its article. */
-const MAX_REDIRECTS = 5;
-
-/** How long a replaced index stays readable for searches that began on it. */
-const RETIRED_INDEX_GRACE_MS = 60_000;
-
 /**
- * Searches run at once; more wait in line. A few keep the model's threads busy, and a burst of
- * questions then queues instead of flooding the event loop the Discord client needs to stay prompt.
+ * Searches run at once in this process, whatever their stories; more wait in line. A few keep the
+ * model's threads busy, and a burst of questions then queues instead of flooding the event loop
+ * the Discord client needs to stay prompt.
  */
 const CONCURRENT_SEARCHES = 4;
+/** A story opened this recently is about to be asked: never evicted yet. */
+const JUST_OPENED_MS = 2_000;
 
-export interface Sources {
-  articles: IndexedArticle[];
-  builtAt: string;
-  passageCount: number;
-  /** The embedding model the index was built with. */
-  model: string;
-  /** The build folder being served. */
-  buildId: string;
-}
-
-/** The outcome of looking for a newer saved index (one another process built). */
-export interface IndexReload {
-  switched: boolean;
-  /** The build served from now on. */
-  buildId: string;
-}
-
-/** Progress of a corpus change: fetching the article, then the index build. */
-export type ChangeProgress = BuildProgress | { phase: 'fetching' };
-
-/** Who adds an article: their member id is stored only as a keyed hash. */
-export interface Contributor {
-  memberId: string | undefined;
-  name: string;
-}
-
-export interface AddedArticle {
-  file: string;
-  title: string | undefined;
-  site: string | undefined;
-  url: string | undefined;
-  published: string | undefined;
-  paragraphs: number;
+/** One of a server's stories as `/story list` shows it. */
+export interface StoryListing {
+  story: Story;
+  articles: number;
   passages: number;
-  /** The first paragraph, as it will be quoted. */
-  preview: string;
-  summary: BuildSummary;
+  /** Channels bound to it. */
+  channels: string[];
+  /** Whether channels without a binding read it. */
+  isDefault: boolean;
 }
 
-export interface RemovedArticle {
-  file: string;
-  title: string | undefined;
-  /** Where the file went, relative to the corpus folder. */
-  movedTo: string;
-  summary: BuildSummary;
-}
-
-export interface GapsOptions {
-  /** One server's questions only; every server's when undefined. */
-  guildId: string | undefined;
-  days: number;
-  /** Entries per list. */
-  limit: number;
-}
-
-/** What the bot learns from its use: the history database, and member ids as keyed hashes for it. */
-export interface History {
-  store: HistoryStore;
-  hashMember: MemberHasher;
+/** Loaded stories, for /status. */
+export interface ResidentStories {
+  count: number;
+  bytes: number;
+  budgetBytes: number;
 }
 
 export interface App {
-  ask(question: string, options?: SearchOptions): Promise<SearchResult>;
   /** Set when opened with `history: true` (the bot); the command line records nothing. */
   readonly history: History | undefined;
-  /**
-   * Fetches and saves an article, then indexes it (only its passages are embedded); fails with
-   * REINDEX_IN_PROGRESS while another change runs, and leaves nothing behind on any failure.
-   */
-  addArticle(source: ArticleSource, contributor: Contributor, onProgress?: (progress: ChangeProgress) => void): Promise<AddedArticle>;
-  /** Moves an article to the corpus's `.removed/` folder and reindexes; put back if the reindex fails. */
-  removeArticle(name: string, onProgress?: (progress: ChangeProgress) => void): Promise<RemovedArticle>;
-  /**
-   * Rebuilds from the corpus folder and swaps the new index in; fails with REINDEX_IN_PROGRESS if a
-   * rebuild is running here or in another process sharing the index folder.
-   */
-  reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary>;
-  /** Switches to the saved live index when another process rebuilt it; a no-op when already serving it. */
-  reloadIndex(): Promise<IndexReload>;
-  readonly reindexing: boolean;
-  /** What the story does not cover yet, from the history; undefined without a working history database. */
-  gaps(options: GapsOptions): Promise<GapsReport | undefined>;
-  /** The build done while opening (index missing, stale or damaged), if there was one. */
-  readonly openingBuild: BuildSummary | undefined;
-  sources(): Sources;
+  readonly operator: Story;
+  /** The story a channel reads: its binding, else its server's default, else the operator's. */
+  storyOfChannel(guildId: string | undefined, channelId: string | undefined): Story;
+  /** The story with this id when members of `guildId` may read it (their server's, or the operator's); undefined otherwise. */
+  readableStory(storyId: string, guildId: string | undefined): Story | undefined;
+  /** A story by id (the command line, which may reach every story); STORY_NOT_FOUND when there is none. */
+  storyById(storyId: string): Story;
+  /** One of the server's stories by the name its members type, or the operator's ("shared"); STORY_NOT_FOUND otherwise. */
+  storyNamed(guildId: string, name: string): Story;
+  /** The story's use cases, its index loaded (or built) on first use. */
+  open(story: Story): Promise<StoryApp>;
+  /** Why a change of the story from this server is refused, or undefined when it is allowed (`guildId` undefined: the host's CLI). */
+  changeRefusal(story: Story, guildId: string | undefined): string | undefined;
+  createStory(owner: string, name: string): Promise<Story>;
+  /** Binds a channel to the story, or with `channelId` undefined makes it the server's default. */
+  useStory(guildId: string, channelId: string | undefined, story: Story): void;
+  /** Removes the story's files, channel bindings and history; refused while it is being changed. */
+  deleteStory(story: Story): Promise<void>;
+  listStories(guildId: string): Promise<StoryListing[]>;
+  /** Every server that has stories (the command line lists them all). */
+  storyOwners(): string[];
+  /** Switches a loaded story to the index another process built (undefined: not loaded here, it loads fresh when asked). */
+  reloadStory(storyId: string): Promise<IndexReload | undefined>;
+  /** Catches every loaded story up with what other processes did (rebuilt, deleted). */
+  reloadLoaded(): Promise<void>;
+  residentStories(): ResidentStories;
   close(): Promise<void>;
 }
 
 export interface AppOptions {
   logger: Logger;
-  /** Progress of an index build done while opening (index missing, stale or damaged). */
+  /** Progress of an index build done while opening a story (index missing, stale or damaged). */
   onBuildProgress?: (progress: BuildProgress) => void;
   /** Skip the check that the corpus changed since the index was built (for processes that only serve). */
   trustIndex?: boolean;
@@ -142,52 +99,21 @@ export interface AppOptions {
   history?: boolean;
 }
 
-/** Why the saved index cannot serve as is, or undefined when it can. */
-async function staleness(index: StoryIndex, config: Config): Promise<string | undefined> {
-  const mismatch = manifestMismatch(index.manifest, { modelId: config.model.id, queryPrefix: config.model.queryPrefix, passagePrefix: config.model.passagePrefix });
-  if (mismatch) return mismatch;
-  const fingerprint = await fingerprintCorpus(config.corpusDir).catch(() => undefined);
-  return fingerprint !== undefined && fingerprint !== index.manifest.corpusFingerprint ? 'the corpus changed since it was built' : undefined;
-}
-
-/** Builds from the corpus, reusing `previous`'s vectors, and logs the outcome; never touches a live index. */
-async function rebuild(
-  config: Config,
-  embedder: Embedder,
-  logger: Logger,
-  previous: StoryIndex | undefined,
-  onProgress: ((progress: BuildProgress) => void) | undefined,
-): Promise<{ index: StoryIndex; summary: BuildSummary }> {
-  const result = await buildIndex({
-    corpusDir: config.corpusDir,
-    indexDir: config.indexDir,
-    embedder,
-    prefixes: { queryPrefix: config.model.queryPrefix, passagePrefix: config.model.passagePrefix },
-    previous,
-    ...(onProgress ? { onProgress } : {}),
-  });
-  const { summary } = result;
-  logger.info({ ...summary, skipped: summary.skipped.length }, summary.upToDate ? 'index already up to date' : 'index built');
-  for (const { file, reason } of summary.skipped) logger.warn({ file, reason }, 'corpus file skipped');
-  return result;
-}
-
-class StoryApp implements App {
-  /** The corpus change or rebuild running, if any; one at a time. */
-  private building: Promise<unknown> | undefined;
-  private reloading: Promise<IndexReload> | undefined;
-  private readonly searching = limitConcurrency(CONCURRENT_SEARCHES);
-
+class StoriesApp implements App {
+  /** Loaded stories, least recently used first (a Map keeps insertion order; a use moves one to the end). */
+  private readonly loaded = new Map<string, Promise<StoryApp>>();
+  private readonly settled = new Map<string, StoryApp>();
+  private readonly lastOpened = new Map<string, number>();
   private readonly purgeTimer: NodeJS.Timeout | undefined;
+  readonly operator: Story;
 
   constructor(
-    private readonly config: Config,
-    private readonly tools: AppTools,
-    private readonly logger: Logger,
-    private index: StoryIndex,
-    readonly history: History | undefined,
-    readonly openingBuild: BuildSummary | undefined = undefined,
+    private readonly deps: StoryDeps,
+    private readonly channels: ChannelStories,
+    private readonly options: AppOptions,
   ) {
+    this.operator = deps.stories.operator;
+    const { history, logger, config } = deps;
     if (history) {
       const purge = (): void => {
         const removed = history.store.purge(config.historyDays);
@@ -198,191 +124,158 @@ class StoryApp implements App {
     }
   }
 
-  get reindexing(): boolean {
-    return this.building !== undefined;
+  get history(): History | undefined {
+    return this.deps.history;
   }
 
-  async ask(question: string, options: SearchOptions = {}): Promise<SearchResult> {
-    const trimmed = searchableQuestion(question);
-    return this.searching(() => {
-      // Read the index once: a swap during the search cannot mix two indexes in one answer.
-      const index = this.index;
-      return searchStory(index, this.tools, trimmed, options);
-    });
+  storyOfChannel(guildId: string | undefined, channelId: string | undefined): Story {
+    if (guildId === undefined) return this.operator;
+    const bound = this.channels.storyIdOf(guildId, channelId);
+    // A story deleted by another process since: its channels read the operator's story again.
+    return (bound === undefined ? undefined : this.readableStory(bound, guildId)) ?? this.operator;
   }
 
-  /** Makes `index` live in one assignment; the one it replaces stays readable for searches already on it. */
-  private swapIn(index: StoryIndex): void {
-    if (index === this.index) return;
-    const replaced = this.index;
-    this.index = index;
-    // Searches that started on the old index may still read its sentence vectors for a moment.
-    setTimeout(() => closeIndex(replaced), RETIRED_INDEX_GRACE_MS).unref();
+  readableStory(storyId: string, guildId: string | undefined): Story | undefined {
+    const story = this.deps.stories.find(storyId);
+    return story !== undefined && readableFrom(story, guildId) ? story : undefined;
   }
 
-  /**
-   * Runs `work` as the one corpus change of this process and of any other sharing the index
-   * folder; refuses synchronously, so a second request is refused rather than raced.
-   */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    if (this.building) throw new AppError(ErrorCodes.REINDEX_IN_PROGRESS, 'A reindex is already running.');
-    const lock = tryLockReindex(this.config.indexDir);
-    const run = async (): Promise<T> => {
-      try {
-        return await work();
-      } finally {
-        lock.release();
-        this.building = undefined;
-      }
-    };
-    const running = run();
-    this.building = running;
-    return running;
+  storyById(storyId: string): Story {
+    return this.deps.stories.get(storyId);
   }
 
-  /** Rebuilds and swaps the new index in; on failure undoes the corpus change, and the old index keeps serving. */
-  private async rebuildLive(onProgress: ((progress: BuildProgress) => void) | undefined, undo?: () => Promise<void>): Promise<BuildSummary> {
+  storyNamed(guildId: string, name: string): Story {
+    return this.deps.stories.named(guildId, name);
+  }
+
+  open(story: Story): Promise<StoryApp> {
+    this.lastOpened.set(story.id, Date.now());
+    let loading = this.loaded.get(story.id);
+    if (loading !== undefined) {
+      this.loaded.delete(story.id);
+      this.loaded.set(story.id, loading);
+      return loading;
+    }
+    loading = openStory(story, this.deps, { trustIndex: this.options.trustIndex ?? false, onBuildProgress: this.options.onBuildProgress });
+    this.loaded.set(story.id, loading);
+    loading.then(
+      (app) => {
+        this.settled.set(story.id, app);
+        this.evictOverBudget();
+      },
+      () => this.loaded.delete(story.id),
+    );
+    return loading;
+  }
+
+  /** Evicts loaded stories, least recently used first, until the rest fit the budget; never the operator's, nor one in use. */
+  private evictOverBudget(): void {
+    const budget = this.deps.config.stories.memoryBudgetBytes;
+    let total = [...this.settled.values()].reduce((sum, app) => sum + app.memoryBytes, 0);
+    for (const id of this.loaded.keys()) {
+      if (total <= budget) return;
+      const app = this.settled.get(id);
+      const busy = app === undefined || app.reindexing || app.answering > 0 || Date.now() - (this.lastOpened.get(id) ?? 0) < JUST_OPENED_MS;
+      if (busy || isOperatorStory(app.story)) continue;
+      total -= app.memoryBytes;
+      this.forget(id, app);
+    }
+  }
+
+  private forget(id: string, app: StoryApp): void {
+    this.loaded.delete(id);
+    this.settled.delete(id);
+    this.lastOpened.delete(id);
+    app.close().catch((error: unknown) => this.deps.logger.warn({ err: error, story: id }, 'could not release an evicted index'));
+  }
+
+  changeRefusal(story: Story, guildId: string | undefined): string | undefined {
+    if (guildId === undefined) return undefined;
+    if (isOperatorStory(story)) {
+      return this.deps.config.stories.adminGuildIds.includes(guildId)
+        ? undefined
+        : "This channel reads the bot operator's shared story, which only the operator changes. Make this server a story of its own with /story create, then /story use.";
+    }
+    return story.owner === guildId ? undefined : 'That story belongs to another server.';
+  }
+
+  createStory(owner: string, name: string): Promise<Story> {
+    return this.deps.stories.create(owner, name);
+  }
+
+  useStory(guildId: string, channelId: string | undefined, story: Story): void {
+    if (!readableFrom(story, guildId)) throw new AppError(ErrorCodes.STORY_NOT_FOUND, 'That story is not one of this server\'s.');
+    if (channelId === undefined) this.channels.setDefault(guildId, story.id);
+    else this.channels.bind(guildId, channelId, story.id);
+  }
+
+  async deleteStory(story: Story): Promise<void> {
+    if (isOperatorStory(story)) throw new AppError(ErrorCodes.STORY_FORBIDDEN, "The operator's story cannot be deleted; it is the bot's CORPUS_DIR.");
+    const loaded = this.settled.get(story.id);
+    if (loaded?.reindexing) throw new AppError(ErrorCodes.REINDEX_IN_PROGRESS, 'A reindex or article change of that story is running; delete it when that finishes.');
+    // Held until the folder is gone, so no other process starts changing the story meanwhile.
+    const lock = tryLockReindex(story.indexDir);
     try {
-      const { index, summary } = await rebuild(this.config, this.tools.embedder, this.logger, this.index, onProgress);
-      this.swapIn(index);
-      return summary;
-    } catch (error) {
-      this.logger.error({ err: error }, 'reindex failed; the previous index keeps serving');
-      await undo?.().catch((undoError: unknown) => this.logger.error({ err: undoError }, 'could not undo the corpus change'));
-      throw error;
+      if (loaded !== undefined) this.forget(story.id, loaded);
+      this.channels.forget(story.id);
+      await this.deps.stories.delete(story);
+      const forgotten = this.deps.history?.store.forgetStory(story.id) ?? 0;
+      this.deps.logger.info({ story: story.id, historyRows: forgotten }, 'story deleted');
+    } finally {
+      lock.release();
     }
   }
 
-  reindex(onProgress?: (progress: BuildProgress) => void): Promise<BuildSummary> {
-    return this.exclusive(() => this.rebuildLive(onProgress));
-  }
-
-  addArticle(source: ArticleSource, contributor: Contributor, onProgress?: (progress: ChangeProgress) => void): Promise<AddedArticle> {
-    return this.exclusive(async () => {
-      const { corpusDir } = this.config;
-      if (source.kind === 'link') await this.refuseKnownArticle([source.link]);
-      onProgress?.({ phase: 'fetching' });
-      const draft = await importArticle(source, { allowedHosts: this.config.fetch.allowedHosts, timeoutMs: this.config.fetch.timeoutMs, maxRedirects: MAX_REDIRECTS });
-      await this.refuseKnownArticle([draft.metadata.url, draft.fetchedFrom].filter((url): url is string => url !== undefined));
-      // The bot hashes with its history's key; a process without a history reads the same key file.
-      const { memberId } = contributor;
-      const addedBy = memberId === undefined ? undefined : (this.history?.hashMember ?? (await memberHasher(this.config.dataDir)))(memberId);
-      const metadata = { ...draft.metadata, addedBy, addedByName: contributor.name, addedAt: new Date().toISOString() };
-      const file = await saveNewArticle(corpusDir, metadata, draft.paragraphs);
-      this.logger.info({ file, url: metadata.url, paragraphs: draft.paragraphs.length }, 'article saved; indexing it');
-      const discard = (): Promise<void> => discardNewArticle(corpusDir, file);
-      const summary = await this.rebuildLive(onProgress, discard);
-      const skipped = summary.skipped.find((entry) => entry.file === file);
-      if (skipped) {
-        // Cannot happen for a draft the loader's own rules accepted; if it does, nothing stays half-added.
-        await discard();
-        await this.rebuildLive(undefined);
-        throw new AppError(ErrorCodes.ARTICLE_UNREADABLE, `No article to add: ${skipped.reason}. Nothing was added.`);
-      }
-      const indexed = this.index.articles.find((article) => article.file === file);
+  async listStories(guildId: string): Promise<StoryListing[]> {
+    const bindings = this.channels.channelsOf(guildId);
+    const defaultId = this.channels.defaultOf(guildId) ?? this.operator.id;
+    const listing = async (story: Story): Promise<StoryListing> => {
+      const manifest = await readLiveManifest(story.indexDir);
+      const articles = manifest?.articleCount ?? (await corpusUsage(story.corpusDir)).articles;
       return {
-        file,
-        title: indexed?.title ?? metadata.title,
-        site: metadata.source,
-        url: metadata.url,
-        published: metadata.published,
-        paragraphs: draft.paragraphs.length,
-        passages: indexed?.passageCount ?? 0,
-        preview: draft.paragraphs[0] ?? '',
-        summary,
+        story,
+        articles,
+        passages: manifest?.passageCount ?? 0,
+        channels: bindings.filter((binding) => binding.storyId === story.id).map((binding) => binding.channelId),
+        isDefault: story.id === defaultId,
       };
-    });
+    };
+    return Promise.all([this.operator, ...this.deps.stories.list(guildId)].map(listing));
   }
 
-  private async refuseKnownArticle(links: readonly string[]): Promise<void> {
-    const known = await findArticleByUrl(this.config.corpusDir, links);
-    if (known) {
-      const title = known.metadata.title === undefined ? '' : ` ("${known.metadata.title}")`;
-      throw new AppError(ErrorCodes.ARTICLE_EXISTS, `That article is already in the story: ${known.file}${title}. Nothing was added.`);
+  storyOwners(): string[] {
+    return this.deps.stories.owners();
+  }
+
+  async reloadStory(storyId: string): Promise<IndexReload | undefined> {
+    const app = this.settled.get(storyId);
+    if (app === undefined) return undefined;
+    if (this.deps.stories.find(storyId) === undefined) {
+      this.forget(storyId, app);
+      return undefined;
     }
+    return app.reloadIndex();
   }
 
-  removeArticle(name: string, onProgress?: (progress: ChangeProgress) => void): Promise<RemovedArticle> {
-    return this.exclusive(async () => {
-      const { file, metadata } = await resolveArticle(this.config.corpusDir, name);
-      const retired = await retireArticle(this.config.corpusDir, file);
-      this.logger.info({ file, movedTo: retired.movedTo }, 'article removed from the corpus; reindexing');
-      const summary = await this.rebuildLive(onProgress, retired.restore);
-      return { file, title: metadata.title, movedTo: retired.movedTo, summary };
-    });
+  async reloadLoaded(): Promise<void> {
+    await Promise.all([...this.settled.keys()].map((id) => this.reloadStory(id)));
   }
 
-  reloadIndex(): Promise<IndexReload> {
-    this.reloading ??= this.switchToLiveBuild().finally(() => (this.reloading = undefined));
-    return this.reloading;
-  }
-
-  private async switchToLiveBuild(): Promise<IndexReload> {
-    const serving = this.index;
-    const live = await liveBuildId(this.config.indexDir);
-    // A rebuild running here swaps its own result in when it finishes.
-    if (live === undefined || live === serving.buildId || this.building) return { switched: false, buildId: serving.buildId };
-    const index = await loadIndex(this.config.indexDir);
-    if (this.index !== serving || this.building) {
-      // This process swapped or started rebuilding meanwhile; its index wins.
-      closeIndex(index);
-      return { switched: false, buildId: this.index.buildId };
-    }
-    this.swapIn(index);
-    this.logger.info({ from: serving.buildId, to: index.buildId, passages: index.manifest.passageCount }, 'switched to the index another process built');
-    return { switched: true, buildId: index.buildId };
-  }
-
-  async gaps({ guildId, days, limit }: GapsOptions): Promise<GapsReport | undefined> {
-    const store = this.history?.store;
-    store?.flush();
-    const db = store?.database;
-    if (db === undefined) return undefined;
-    const { vocabulary } = this.index;
-    const storyKnows = (word: string): boolean => vocabulary.has(normalizeWord(word));
-    return gapsReport(db, this.tools.embedder, { guildId, since: Date.now() - days * DAY_MS, limit, storyKnows });
-  }
-
-  sources(): Sources {
-    const { articles, manifest, buildId } = this.index;
-    return { articles, builtAt: manifest.builtAt, passageCount: manifest.passageCount, model: manifest.embedding.modelId, buildId };
+  residentStories(): ResidentStories {
+    const apps = [...this.settled.values()];
+    return { count: apps.length, bytes: apps.reduce((sum, app) => sum + app.memoryBytes, 0), budgetBytes: this.deps.config.stories.memoryBudgetBytes };
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.building, this.reloading]);
     clearInterval(this.purgeTimer);
-    this.history?.store.close();
-    closeIndex(this.index);
-    await this.tools.embedder.dispose();
+    await Promise.allSettled([...this.loaded.values()].map(async (loading) => (await loading).close()));
+    this.loaded.clear();
+    this.settled.clear();
+    this.channels.close();
+    this.deps.history?.store.close();
+    await this.deps.tools.embedder.dispose();
   }
 }
-
-/** The saved index, and whether it can serve as is; a stale or outdated one is kept to reuse its vectors. */
-async function openSavedIndex(config: Config, logger: Logger, trustIndex: boolean): Promise<{ index?: StoryIndex; usable: boolean }> {
-  try {
-    const index = await loadIndex(config.indexDir);
-    const reason = trustIndex ? undefined : await staleness(index, config);
-    if (reason === undefined) return { index, usable: true };
-    logger.info({ reason }, 'the index is out of date; rebuilding');
-    return { index, usable: false };
-  } catch (error) {
-    if (isAppError(error, ErrorCodes.INDEX_CORRUPT)) logger.warn({ err: error }, 'the saved index is damaged; rebuilding');
-    else if (isAppError(error, ErrorCodes.INDEX_OUTDATED)) logger.info({ reason: error.message }, 'the index was written by another version; rebuilding');
-    else if (isAppError(error, ErrorCodes.INDEX_MISSING)) logger.info({ indexDir: config.indexDir }, 'no index yet; building it');
-    else throw error;
-    return { usable: false };
-  }
-}
-
-/** What answering needs besides an index: the model, and knowledge of the world outside the story. */
-export interface Engine {
-  embedder: Embedder;
-  outside: OutsideKnowledge;
-  prefixes: { queryPrefix: string; passagePrefix: string };
-}
-
-/** What the app answers with: the engine and the trained ranking model. */
-type AppTools = SearchTools & Engine;
 
 /** Loads the configured model (building the embedded one on first use) and the outside knowledge. */
 export async function openEngine(config: Config, logger: Logger): Promise<Engine> {
@@ -419,51 +312,28 @@ async function openHistory(config: Config, logger: Logger): Promise<History> {
   }
 }
 
-/** Loads the model and the saved index; builds the index first when it is missing, stale or damaged. */
+/** Loads the model and opens the stories; no index is loaded until a story is opened (`open`). */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
-  const trustIndex = options.trustIndex ?? false;
   const engine = await openEngine(config, logger);
-  const { embedder } = engine;
-  let tools: AppTools;
   let history: History | undefined;
+  let channels: ChannelStories | undefined;
   try {
-    tools = { ...engine, model: loadRankingModel() };
+    channels = ChannelStories.open(config.dataDir);
     history = options.history ? await openHistory(config, logger) : undefined;
-    let saved = await openSavedIndex(config, logger, trustIndex);
-    if (saved.usable && saved.index) return new StoryApp(config, tools, logger, saved.index, history);
-    let waited = false;
-    const lock = await lockReindex(config.indexDir, {
-      onWait: () => {
-        waited = true;
-        logger.info({ indexDir: config.indexDir }, 'another process is rebuilding the index; waiting for it');
-      },
-    });
-    try {
-      if (waited) {
-        // That process may have built just what this one needs.
-        const again = await openSavedIndex(config, logger, trustIndex);
-        if (again.index && saved.index) closeIndex(saved.index);
-        if (again.usable && again.index) return new StoryApp(config, tools, logger, again.index, history);
-        if (again.index) saved = again;
-      }
-      const previous = saved.index;
-      try {
-        const { index, summary } = await rebuild(config, embedder, logger, previous, options.onBuildProgress);
-        if (previous && previous !== index) closeIndex(previous);
-        return new StoryApp(config, tools, logger, index, history, summary);
-      } catch (error) {
-        if (!previous) throw error;
-        // A stale index answers better than none: serve it, and say why it was not refreshed.
-        logger.error({ err: error }, 'could not refresh the index; serving the previous one');
-        return new StoryApp(config, tools, logger, previous, history);
-      }
-    } finally {
-      lock.release();
-    }
+    const deps: StoryDeps = {
+      config,
+      tools: { ...engine, model: loadRankingModel() },
+      logger,
+      history,
+      stories: new StoryStore(config),
+      searching: limitConcurrency(CONCURRENT_SEARCHES),
+    };
+    return new StoriesApp(deps, channels, options);
   } catch (error) {
+    channels?.close();
     history?.store.close();
-    await embedder.dispose();
+    await engine.embedder.dispose();
     throw error;
   }
 }

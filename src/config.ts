@@ -18,16 +18,19 @@ function integerSetting(fallback: number, min: number, max: number) {
   return optionalText.transform((value) => value ?? String(fallback)).pipe(z.coerce.number<string>().int().min(min).max(max));
 }
 
+const MEGABYTE = 1024 * 1024;
 const SHARD_COUNT_RULE = 'must be a whole number of shards from 1 to 10000';
 
-/** Comma-separated Discord ids (roles, users…); blank means none. */
-const idList = optionalText.transform((value, context) => {
-  const ids = (value ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
-  for (const id of ids) {
-    if (!/^\d{17,20}$/.test(id)) context.addIssue({ code: 'custom', message: `"${id}" is not a role id (17-20 digits)` });
-  }
-  return ids;
-});
+/** Comma-separated Discord ids (roles, servers…); blank means none. */
+function idList(kind: string) {
+  return optionalText.transform((value, context) => {
+    const ids = (value ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+    for (const id of ids) {
+      if (!/^\d{17,20}$/.test(id)) context.addIssue({ code: 'custom', message: `"${id}" is not a ${kind} id (17-20 digits)` });
+    }
+    return ids;
+  });
+}
 
 /** Comma-separated host[:port] entries a fetched link may reach though they are not public web hosts. */
 const allowedHosts = optionalText.transform((value, context): AllowedHost[] => {
@@ -57,7 +60,12 @@ const settingsSchema = z.object({
   DISCORD_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be a server id (17-20 digits)').optional()),
   DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be an application id (17-20 digits)').optional()),
-  ADMIN_ROLE_IDS: idList,
+  ADMIN_ROLE_IDS: idList('role'),
+  ADMIN_GUILD_IDS: idList('server'),
+  MAX_STORIES_PER_SERVER: integerSetting(10, 1, 1000),
+  MAX_ARTICLES_PER_STORY: integerSetting(100, 1, 10_000),
+  MAX_STORY_MB: integerSetting(25, 1, 10_240),
+  INDEX_MEMORY_MB: integerSetting(512, 16, 1_048_576),
   ASK_COOLDOWN_SECONDS: integerSetting(5, 0, 3600),
   // Discord caps a bot at a few thousand shards per 1,000 servers each; this bound only catches typos.
   TOTAL_SHARDS: optionalText
@@ -78,8 +86,21 @@ export interface Config {
   fetch: FetchConfig;
   /** Questions and votes older than this many days are purged from the history database. */
   historyDays: number;
+  stories: StoriesConfig;
   logLevel: string;
   discord: DiscordSettings;
+}
+
+/** Per-server stories: who may change the operator's story, the limits of a public bot, memory for indexes. */
+export interface StoriesConfig {
+  /** Servers whose managers may change the operator's story (CORPUS_DIR); the CLI always may. */
+  adminGuildIds: readonly string[];
+  maxPerServer: number;
+  maxArticles: number;
+  /** Bytes a story's article files may take together. */
+  maxBytes: number;
+  /** Loaded indexes beyond this many bytes are evicted, least recently used first (the operator's stays). */
+  memoryBudgetBytes: number;
 }
 
 /** How links given to /article add are fetched. */
@@ -125,6 +146,14 @@ export function loadConfig(environment: Environment): Config {
     dataDir: settings.DATA_DIR,
     fetch: { allowedHosts: settings.FETCH_ALLOWED_HOSTS, timeoutMs: settings.FETCH_TIMEOUT_SECONDS * 1000 },
     historyDays: settings.HISTORY_DAYS,
+    stories: {
+      // Unset: the server the operator registers commands in (DISCORD_GUILD_ID), if any, is theirs.
+      adminGuildIds: settings.ADMIN_GUILD_IDS.length > 0 ? settings.ADMIN_GUILD_IDS : settings.DISCORD_GUILD_ID === undefined ? [] : [settings.DISCORD_GUILD_ID],
+      maxPerServer: settings.MAX_STORIES_PER_SERVER,
+      maxArticles: settings.MAX_ARTICLES_PER_STORY,
+      maxBytes: settings.MAX_STORY_MB * MEGABYTE,
+      memoryBudgetBytes: settings.INDEX_MEMORY_MB * MEGABYTE,
+    },
     logLevel: settings.LOG_LEVEL,
     discord: {
       token: settings.DISCORD_TOKEN,

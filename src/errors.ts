@@ -31,6 +31,18 @@ export const ErrorCodes = {
   ARTICLE_EXISTS: 'ARTICLE_EXISTS',
   /** No article in the corpus goes by that name. */
   ARTICLE_NOT_FOUND: 'ARTICLE_NOT_FOUND',
+  /** No story of this server (or the operator's) goes by that name. */
+  STORY_NOT_FOUND: 'STORY_NOT_FOUND',
+  /** A story of that name exists already. */
+  STORY_EXISTS: 'STORY_EXISTS',
+  /** A story name that cannot be used (characters, length, a reserved name). */
+  STORY_NAME_INVALID: 'STORY_NAME_INVALID',
+  /** A limit for a public bot was reached (stories per server, articles or bytes per story). */
+  STORY_LIMIT: 'STORY_LIMIT',
+  /** The story may not be changed from here (the operator's story outside ADMIN_GUILD_IDS). */
+  STORY_FORBIDDEN: 'STORY_FORBIDDEN',
+  /** The story has no articles yet, so there is nothing to answer from. */
+  STORY_EMPTY: 'STORY_EMPTY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -17,6 +17,12 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   ARTICLE_UNREADABLE: 6,
   ARTICLE_EXISTS: 7,
   ARTICLE_NOT_FOUND: 7,
+  STORY_NOT_FOUND: 7,
+  STORY_EXISTS: 7,
+  STORY_NAME_INVALID: 2,
+  STORY_LIMIT: 8,
+  STORY_FORBIDDEN: 8,
+  STORY_EMPTY: 3,
 };
 
 /** 1 for anything unexpected. */

@@ -1,22 +1,24 @@
 /** @module main: the command-line entry point: reads the environment, parses argv, runs one subcommand. */
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
-import { createApp } from '../app.js';
+import { type App, createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { isAppError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { StoryStore } from '../stories/story-store.js';
 import type { CliCommand, CliContext } from './command.js';
 import { article } from './commands/article.js';
 import { ask } from './commands/ask.js';
 import { evaluate } from './commands/eval.js';
 import { gaps } from './commands/gaps.js';
 import { reindex } from './commands/reindex.js';
+import { story as storyCommand } from './commands/story.js';
 import { exitStatusOf } from './exit-status.js';
 import { progressReporter } from './progress.js';
 
-const COMMANDS: readonly CliCommand[] = [ask, reindex, article, gaps, evaluate];
-/** Every command takes the folders, overriding CORPUS_DIR and INDEX_DIR. */
-const SHARED_OPTIONS = { corpus: { type: 'string' }, index: { type: 'string' } } as const;
+const COMMANDS: readonly CliCommand[] = [ask, reindex, article, gaps, evaluate, storyCommand];
+/** Every command takes the operator's folders, overriding CORPUS_DIR and INDEX_DIR, and the story to act on. */
+const SHARED_OPTIONS = { corpus: { type: 'string' }, index: { type: 'string' }, story: { type: 'string' } } as const;
 
 function help(): string {
   return ['usage: npm run <command> -- [options]', ...COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`), ''].join('\n');
@@ -41,13 +43,25 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, ...optionsAsSettings(parsed.values) });
   const logger = createLogger(config.logLevel);
   const progress = progressReporter(process.stderr);
+  const stories = new StoryStore(config);
+  const story = typeof parsed.values.story === 'string' ? stories.get(parsed.values.story) : stories.operator;
+  const withApp = async <T>({ refresh = true, history = false }: { refresh?: boolean; history?: boolean }, work: (app: App) => Promise<T>): Promise<T> => {
+    const app = await createApp(config, { logger, onBuildProgress: progress, trustIndex: !refresh, history });
+    try {
+      return await work(app);
+    } finally {
+      await app.close();
+    }
+  };
   const context: CliContext = {
     config,
     logger,
     stdout: process.stdout,
     stderr: process.stderr,
     progress,
-    openApp: ({ refresh = true, history = false } = {}) => createApp(config, { logger, onBuildProgress: progress, trustIndex: !refresh, history }),
+    story,
+    withApp,
+    withStory: (options, work) => withApp(options, async (app) => work(await app.open(story))),
   };
   return command.run(context, parsed.values, parsed.positionals);
 }

@@ -5,7 +5,7 @@
  */
 import { type CommandInteraction, InteractionContextType, type MessageComponentInteraction, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 
-type MemberInteraction = Pick<CommandInteraction | MessageComponentInteraction, 'member' | 'memberPermissions'>;
+export type MemberInteraction = Pick<CommandInteraction | MessageComponentInteraction, 'member' | 'memberPermissions'>;
 
 /** The member's role ids, whether discord.js cached the member or only has the raw payload. */
 function roleIdsOf(interaction: MemberInteraction): readonly string[] {

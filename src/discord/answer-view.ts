@@ -15,14 +15,33 @@ import {
 } from 'discord.js';
 import type { Sources } from '../app.js';
 import type { VoteCounts } from '../history/history-store.js';
+import { OPERATOR_STORY_ID } from '../stories/story.js';
 import type { RankedPassage, SearchResult } from '../search/search.js';
 import { linkToSentence } from '../search/text-fragment.js';
 import { EMBED_LIMITS, ELLIPSIS, fitSentences, trimAtWord } from './limits.js';
 
 export const PASSAGES_PER_PAGE = 3;
 export const MORE_PASSAGES_PREFIX = 'more';
-/** The answer's own buttons (votes, follow-up) are routed to /ask: `ask:<action>:<answer id>`. */
+/** The answer's own buttons (votes, follow-up) are routed to /ask: `ask:<action>:<answer id>:<story id>`. */
 export const ANSWER_ACTIONS = { up: 'up', down: 'down', followUp: 'follow' } as const;
+
+/** An answer as its buttons name it: the interaction that asked, and the story it was answered from. */
+export interface AnswerRef {
+  answerId: string;
+  storyId: string;
+}
+
+/** `<answer id>:<story id>`, what follows the action in the answer's custom ids (a story id holds no colon). */
+export function answerKey({ answerId, storyId }: AnswerRef): string {
+  return `${answerId}:${storyId}`;
+}
+
+/** The answer a custom id's parts after the action name. */
+export function parseAnswerKey(parts: readonly string[]): AnswerRef {
+  // Buttons sent before stories existed carry no story: they were all the operator's.
+  const [answerId = '', storyId = OPERATOR_STORY_ID] = parts;
+  return { answerId, storyId };
+}
 const ANSWER_COLOUR = 0x3b82f6;
 const DECLINED_COLOUR = 0x9ca3af;
 /** How many article titles the "not covered" reply lists as a hint. */
@@ -144,12 +163,12 @@ export function declinedMessage(result: SearchResult, sources: Pick<Sources, 'ar
 }
 
 /** 👍 n, 👎 n and "Ask a follow-up": what every answer carries, first in its row of buttons. */
-function feedbackButtons(answerId: string, votes: VoteCounts): APIButtonComponent[] {
+function feedbackButtons(answer: AnswerRef, votes: VoteCounts): APIButtonComponent[] {
   const button = (action: string, label: string, style: ButtonStyle.Secondary | ButtonStyle.Primary): APIButtonComponent => ({
     type: ComponentType.Button,
     style,
     label,
-    custom_id: `ask:${action}:${answerId}`,
+    custom_id: `ask:${action}:${answerKey(answer)}`,
   });
   return [
     button(ANSWER_ACTIONS.up, `👍 ${votes.up}`, ButtonStyle.Secondary),
@@ -159,21 +178,21 @@ function feedbackButtons(answerId: string, votes: VoteCounts): APIButtonComponen
 }
 
 /** The message with the answer's vote and follow-up buttons, before any "More passages". */
-export function withFeedback(message: AnswerMessage, answerId: string, votes: VoteCounts): AnswerMessage {
+export function withFeedback(message: AnswerMessage, answer: AnswerRef, votes: VoteCounts): AnswerMessage {
   const [first, ...rest] = message.components;
-  const row: APIActionRowComponent<APIButtonComponent> = { type: ComponentType.ActionRow, components: [...feedbackButtons(answerId, votes), ...(first?.components ?? [])] };
+  const row: APIActionRowComponent<APIButtonComponent> = { type: ComponentType.ActionRow, components: [...feedbackButtons(answer, votes), ...(first?.components ?? [])] };
   return { ...message, components: [row, ...rest] };
 }
 
 /** The same components with the vote counts brought up to date (what a vote updates on the message). */
 export function withVoteCounts(
   components: readonly APIActionRowComponent<APIComponentInMessageActionRow>[],
-  answerId: string,
+  answer: AnswerRef,
   votes: VoteCounts,
 ): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const labels = new Map([
-    [`ask:${ANSWER_ACTIONS.up}:${answerId}`, `👍 ${votes.up}`],
-    [`ask:${ANSWER_ACTIONS.down}:${answerId}`, `👎 ${votes.down}`],
+    [`ask:${ANSWER_ACTIONS.up}:${answerKey(answer)}`, `👍 ${votes.up}`],
+    [`ask:${ANSWER_ACTIONS.down}:${answerKey(answer)}`, `👎 ${votes.down}`],
   ]);
   return components.map((row) => ({
     ...row,

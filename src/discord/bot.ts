@@ -59,6 +59,7 @@ export async function startBot({ settings, app, logger, commands = allCommands, 
     results: new TimedCache(),
     conversations: new TimedCache(),
     pendingRemovals: new TimedCache(),
+    pendingDeletions: new TimedCache(),
     askCooldown: new Cooldown({ seconds: settings.askCooldownSeconds }),
     adminRoleIds: settings.adminRoleIds,
     stats: { answersServed: 0 },
@@ -99,7 +100,7 @@ export async function startBot({ settings, app, logger, commands = allCommands, 
   const readyClient = await ready;
   logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'bot ready');
   // A rebuild may have finished while this process was starting, before it could be told.
-  await app.reloadIndex().catch(logSwitchFailure);
+  await app.reloadLoaded().catch(logSwitchFailure);
 
   return {
     client: readyClient,

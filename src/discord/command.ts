@@ -23,11 +23,13 @@ export interface CommandContext {
   app: App;
   logger: Logger;
   /** Recent answers, for their "More passages" button. */
-  results: TimedCache<SearchResult>;
+  results: TimedCache<ShownResult>;
   /** Each recent answer's chain of questions (oldest first) and where it was shown, for its follow-up button. */
   conversations: TimedCache<Conversation>;
   /** Article removals waiting for their confirmation button: the corpus file, by confirmation id. */
   pendingRemovals: TimedCache<PendingRemoval>;
+  /** Story deletions waiting for their confirmation button, by confirmation id. */
+  pendingDeletions: TimedCache<PendingDeletion>;
   /** The pause each member waits between two /ask. */
   askCooldown: Cooldown;
   /** When not empty, only members holding one of these roles may run /reindex and /status. */
@@ -35,17 +37,34 @@ export interface CommandContext {
   stats: BotStats;
 }
 
-export interface Conversation {
+/** Where an answer was given: a button pressed in another server is refused. */
+export interface AnswerPlace {
+  guildId: string | undefined;
+  storyId: string;
+}
+
+export interface ShownResult extends AnswerPlace {
+  result: SearchResult;
+}
+
+export interface Conversation extends AnswerPlace {
   questions: readonly string[];
   ephemeral: boolean;
 }
 
-export interface PendingRemoval {
+/** A change waiting for its confirmation button: only the member who asked, in the same server, may confirm. */
+interface PendingConfirmation {
+  userId: string;
+  guildId: string | undefined;
+  storyId: string;
+}
+
+export interface PendingRemoval extends PendingConfirmation {
   file: string;
   title: string;
-  /** Only the member who asked may confirm. */
-  userId: string;
 }
+
+export type PendingDeletion = PendingConfirmation;
 
 export interface Command {
   data: SharedSlashCommand;

@@ -3,7 +3,7 @@
  * edits on the private reply, and telling every shard to switch to the new index.
  */
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
-import type { ChangeProgress } from '../app.js';
+import type { ChangeProgress, StoryApp } from '../app.js';
 import { isAppError } from '../errors.js';
 import type { CommandContext } from './command.js';
 import { INDEX_CHECK_INTERVAL_MS, reloadOnEveryShard } from './index-sync.js';
@@ -47,15 +47,16 @@ function progressEdits(interaction: EditableInteraction, replied: Promise<unknow
   };
 }
 
-/** Has every shard switch to the index just built: a line for the summary, or undefined when the bot runs unsharded. */
-export async function switchEveryShard(interaction: EditableInteraction, { app, logger }: CommandContext): Promise<string | undefined> {
+/** Has every shard switch to the story's index just built: a line for the summary, or undefined when the bot runs unsharded. */
+export async function switchEveryShard(interaction: EditableInteraction, { logger }: CommandContext, story: StoryApp): Promise<string | undefined> {
   const retry = `they switch by themselves within ${INDEX_CHECK_INTERVAL_MS / 1000} s`;
   try {
-    const switches = await reloadOnEveryShard(interaction.client);
+    const switches = await reloadOnEveryShard(interaction.client, story.story.id);
     if (switches === undefined) return undefined;
-    const { buildId } = app.sources();
-    const behind = switches.filter((shard) => shard.buildId !== buildId).map((shard) => shard.shard);
-    logger.info({ buildId, shards: switches }, 'shards told to switch to the new index');
+    const { buildId } = story.sources();
+    // A shard that has not loaded the story loads the new index when first asked.
+    const behind = switches.filter((shard) => shard.loaded && shard.buildId !== buildId).map((shard) => shard.shard);
+    logger.info({ story: story.story.id, buildId, shards: switches }, 'shards told to switch to the new index');
     if (behind.length === 0) return `All ${switches.length} shards now answer from this index.`;
     return `Shards ${behind.join(', ')} still serve another index; ${retry}.`;
   } catch (error) {
@@ -65,7 +66,9 @@ export async function switchEveryShard(interaction: EditableInteraction, { app, 
 }
 
 export interface ChangeSteps<T> {
-  /** Starts the change; throws REINDEX_IN_PROGRESS at once when another one runs. */
+  /** The story changed. */
+  story: StoryApp;
+  /** Starts the change; throws REINDEX_IN_PROGRESS at once when another one of the story runs. */
   start(onProgress: (progress: ChangeProgress) => void): Promise<T>;
   /** Acknowledges the interaction (defer, or update the message holding the button). */
   acknowledge(): Promise<unknown>;
@@ -101,7 +104,7 @@ export async function runCorpusChange<T>(
   markReplied();
   try {
     const result = await running;
-    const shardNote = await switchEveryShard(interaction, context);
+    const shardNote = await switchEveryShard(interaction, context, steps.story);
     await progress.settled();
     return { result, shardNote };
   } catch (error) {

@@ -3,16 +3,28 @@
  * into one private, friendly reply (editing the deferred reply if there is one).
  */
 import { type BaseInteraction, type ButtonInteraction, DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type RepliableInteraction } from 'discord.js';
-import { isAppError } from '../errors.js';
+import { type ErrorCode, ErrorCodes, isAppError } from '../errors.js';
 import { MORE_PASSAGES_PREFIX, answerMessage } from './answer-view.js';
+import { FOREIGN_STORY, samePlace } from './channel-story.js';
 import type { Command, CommandContext, MessageCommand } from './command.js';
 
 /** What a user reads when something fails; details go to the log, never to the channel. */
 export function userMessageFor(error: unknown): string {
   if (isAppError(error, 'QUESTION_INVALID')) return 'Please type a question, for example: /ask question: what did Putin demand';
   if (isAppError(error, 'REINDEX_IN_PROGRESS')) return 'A reindex is already running; try again when it finishes.';
+  // Story errors are written for the member who caused them.
+  if (isAppError(error) && STORY_REFUSALS.has(error.code)) return error.message;
   return 'Sorry, something went wrong while answering. Please try again in a moment.';
 }
+
+const STORY_REFUSALS: ReadonlySet<ErrorCode> = new Set([
+  ErrorCodes.STORY_EMPTY,
+  ErrorCodes.STORY_EXISTS,
+  ErrorCodes.STORY_FORBIDDEN,
+  ErrorCodes.STORY_LIMIT,
+  ErrorCodes.STORY_NAME_INVALID,
+  ErrorCodes.STORY_NOT_FOUND,
+]);
 
 /** Discord's answers when an interaction's token is no longer valid. */
 const EXPIRED_CODES: ReadonlySet<number | string> = new Set([
@@ -34,14 +46,19 @@ async function replyPrivately(interaction: RepliableInteraction, content: string
 
 async function showMorePassages(interaction: ButtonInteraction, context: CommandContext): Promise<void> {
   const [, id = '', offsetText = ''] = interaction.customId.split(':');
-  const result = context.results.get(id);
+  const shown = context.results.get(id);
   const offset = Number(offsetText);
-  if (!result || !Number.isInteger(offset) || offset < 0) {
+  if (!shown || !Number.isInteger(offset) || offset < 0) {
     await interaction.reply({ content: 'This button has expired. Ask again with /ask to see more passages.', flags: MessageFlags.Ephemeral });
     return;
   }
+  // A crafted custom id may name another server's answer: its passages stay there.
+  if (!samePlace(shown, interaction)) {
+    await interaction.reply({ content: FOREIGN_STORY, flags: MessageFlags.Ephemeral });
+    return;
+  }
   // Shown only to whoever clicked, so browsing does not flood the channel.
-  await interaction.reply({ ...answerMessage(result, offset, id), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  await interaction.reply({ ...answerMessage(shown.result, offset, id), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 export function interactionHandler(
@@ -78,7 +95,7 @@ export function interactionHandler(
         context.logger.warn({ interaction: interaction.id, code: error.code, status: error.status }, 'interaction expired before the bot could answer it');
         return;
       }
-      if (isAppError(error, 'QUESTION_INVALID') || isAppError(error, 'REINDEX_IN_PROGRESS')) {
+      if (isAppError(error, 'QUESTION_INVALID') || isAppError(error, 'REINDEX_IN_PROGRESS') || (isAppError(error) && STORY_REFUSALS.has(error.code))) {
         context.logger.info({ interaction: interaction.id, code: error.code }, 'request refused');
       } else {
         context.logger.error({ err: error, interaction: interaction.id }, 'interaction failed');

@@ -16,8 +16,13 @@ async function main(): Promise<void> {
   const rootLogger = createLogger(config.logLevel);
   const logger = shard === undefined ? rootLogger : rootLogger.child({ shard });
 
-  // A shard serves the index the manager checked before spawning it: no corpus scan, no racing rebuilds.
+  // A shard serves the indexes the manager checked before spawning it: no corpus scan, no racing rebuilds.
   const app = await createApp(config, { logger, onBuildProgress: buildProgressLogger(logger), trustIndex: shard !== undefined, history: true });
+  // The operator's story is loaded (built if need be) before logging in, and stays loaded; the others load on their first question.
+  await app.open(app.operator).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   const bot = await startBot({ settings: config.discord, app, logger });
   logger.info({ seconds: Number(((performance.now() - started) / 1000).toFixed(2)) }, 'ready to answer');
 

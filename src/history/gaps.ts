@@ -48,6 +48,8 @@ export interface GapsReport {
 }
 
 export interface GapsOptions {
+  /** The story asked of: a report never mixes stories. */
+  storyId: string;
   /** Only this server's questions; all servers when undefined. */
   guildId: string | undefined;
   since: number;
@@ -137,18 +139,18 @@ export async function groupQuestions(
 }
 
 export async function gapsReport(db: Database.Database, embedder: Pick<Embedder, 'embedQuery'>, options: GapsOptions): Promise<GapsReport> {
-  const guild = options.guildId === undefined ? '' : ' AND guild_id = @guild';
-  const parameters = { since: options.since, guild: options.guildId ?? null, limit: MAX_QUESTIONS, weak: WEAK_ANSWER_SCORE };
-  const count = db.prepare(`SELECT COUNT(*) AS n FROM questions WHERE asked_at >= @since${guild}`).get(parameters) as { n: number };
-  const declined = db.prepare(`SELECT question, asked_at FROM questions WHERE answered = 0 AND asked_at >= @since${guild} ORDER BY asked_at DESC LIMIT @limit`).all(parameters) as QuestionRow[];
+  const scope = ` AND story_id = @story${options.guildId === undefined ? '' : ' AND guild_id = @guild'}`;
+  const parameters = { since: options.since, story: options.storyId, guild: options.guildId ?? null, limit: MAX_QUESTIONS, weak: WEAK_ANSWER_SCORE };
+  const count = db.prepare(`SELECT COUNT(*) AS n FROM questions WHERE asked_at >= @since${scope}`).get(parameters) as { n: number };
+  const declined = db.prepare(`SELECT question, asked_at FROM questions WHERE answered = 0 AND asked_at >= @since${scope} ORDER BY asked_at DESC LIMIT @limit`).all(parameters) as QuestionRow[];
   const weak = db
-    .prepare(`SELECT question, asked_at FROM questions WHERE answered = 1 AND top_score < @weak AND asked_at >= @since${guild} ORDER BY asked_at DESC LIMIT @limit`)
+    .prepare(`SELECT question, asked_at FROM questions WHERE answered = 1 AND top_score < @weak AND asked_at >= @since${scope} ORDER BY asked_at DESC LIMIT @limit`)
     .all(parameters) as QuestionRow[];
   const votes = db
     .prepare(
       `SELECT q.answer_id AS answerId, q.question AS question, v.vote AS vote, v.reason AS reason, v.note AS note, v.voted_at AS votedAt
        FROM votes v JOIN questions q ON q.answer_id = v.answer_id
-       WHERE v.voted_at >= @since${guild.replace('guild_id', 'q.guild_id')}
+       WHERE v.voted_at >= @since${scope.replace('story_id', 'q.story_id').replace('guild_id', 'q.guild_id')}
        ORDER BY v.voted_at DESC`,
     )
     .all(parameters) as { answerId: string; question: string; vote: number; reason: string | null; note: string | null; votedAt: number }[];

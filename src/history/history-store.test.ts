@@ -10,6 +10,7 @@ const question = (answerId: string, askedAt: number, answered = true) => ({
   answerId,
   askedAt,
   guildId: '100000000000000001',
+  storyId: '100000000000000001/election',
   question: `question ${answerId}`,
   answered,
   buildId: 'build-1',
@@ -33,7 +34,7 @@ describe('HistoryStore', () => {
       expect(store.vote('1', 'hmac-sha256:bb', 1)).toEqual({ up: 1, down: 1 }); // the reason goes with the 👎
       expect(store.database?.prepare("SELECT reason FROM votes WHERE member = 'hmac-sha256:bb'").get()).toEqual({ reason: null });
       expect(store.database?.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(store.database?.pragma('user_version', { simple: true })).toBe(1);
+      expect(store.database?.pragma('user_version', { simple: true })).toBe(2);
       store.close();
     }));
 

@@ -6,10 +6,12 @@
  * a damaged file is moved aside and a new one made; any other failure is logged, reported by
  * `status()`, and answering goes on.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../logger.js';
+import { OPERATOR_STORY_ID } from '../stories/story.js';
+import { describeFailure as describe, isDamaged, moveAside, openSqlite } from '../storage/sqlite.js';
 
 export const HISTORY_FILE = 'history.db';
 /** A lock held elsewhere is waited for this long; longer would stall the event loop that answers. */
@@ -26,6 +28,8 @@ export interface AskedQuestion {
   answerId: string;
   askedAt: number;
   guildId: string | undefined;
+  /** The story it was asked of. */
+  storyId: string;
   question: string;
   answered: boolean;
   buildId: string;
@@ -34,6 +38,13 @@ export interface AskedQuestion {
 
 export const VOTE_REASONS = ['wrong-passage', 'not-in-story', 'outdated', 'other'] as const;
 export type VoteReason = (typeof VOTE_REASONS)[number];
+
+/** Where an answer was given and to what question. */
+export interface RecordedAnswer {
+  question: string;
+  guildId: string | undefined;
+  storyId: string;
+}
 
 export interface VoteCounts {
   up: number;
@@ -70,54 +81,19 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (answer_id, member)
    );
    CREATE INDEX votes_voted_at ON votes (voted_at);`,
+  // Stories: rows from before them were all asked of the operator's story.
+  `ALTER TABLE questions ADD COLUMN story_id TEXT NOT NULL DEFAULT '${OPERATOR_STORY_ID}';
+   CREATE INDEX questions_story ON questions (story_id, asked_at);`,
 ];
 
-/** SQLite's codes for a file that is not a database, or a damaged one. */
-const DAMAGED = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_INDEX']);
-
-function sqliteCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
-
-function describe(error: unknown): string {
-  return `${sqliteCode(error) ?? 'error'}: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-function openDatabase(path: string): Database.Database {
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-  try {
-    db.pragma('journal_mode = WAL');
-    // With WAL, NORMAL loses no committed transaction when the process dies; only a power cut can.
-    db.pragma('synchronous = NORMAL');
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
-    const version = Number(db.pragma('user_version', { simple: true }));
-    MIGRATIONS.slice(version).forEach((step, k) => {
-      db.transaction(() => {
-        db.exec(step);
-        db.pragma(`user_version = ${version + k + 1}`);
-      })();
-    });
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-}
-
-/** Moves a damaged database (and its WAL files) aside, keeping it for inspection; returns the new name. */
-function moveAside(path: string): string {
-  const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
-  return aside;
-}
-
 interface Statements {
-  insertQuestion: Database.Statement<[string, number, string | null, string, number, string, number | null, string]>;
+  insertQuestion: Database.Statement<[string, number, string | null, string, string, number, string, number | null, string]>;
   upsertVote: Database.Statement<[string, string, number, number]>;
   setReason: Database.Statement<[string, string | null, string, string]>;
   counts: Database.Statement<[string], VoteCounts>;
-  questionOf: Database.Statement<[string], { question: string }>;
+  answerOf: Database.Statement<[string], { question: string; guildId: string | null; storyId: string }>;
+  forgetVotes: Database.Statement<[string]>;
+  forgetQuestions: Database.Statement<[string]>;
   purgeQuestions: Database.Statement<[number]>;
   purgeVotes: Database.Statement<[number]>;
 }
@@ -148,12 +124,12 @@ export class HistoryStore {
     try {
       mkdirSync(dataDir, { recursive: true });
       try {
-        this.db = openDatabase(this.path);
+        this.db = openSqlite(this.path, MIGRATIONS, BUSY_TIMEOUT_MS);
       } catch (error) {
-        if (!DAMAGED.has(sqliteCode(error) ?? '')) throw error;
+        if (!isDamaged(error)) throw error;
         this.movedAside = moveAside(this.path);
         this.logger.error({ err: error, movedTo: this.movedAside }, 'the history database was damaged; moved it aside and started a new one');
-        this.db = openDatabase(this.path);
+        this.db = openSqlite(this.path, MIGRATIONS, BUSY_TIMEOUT_MS);
       }
       this.statements = this.prepare(this.db);
     } catch (error) {
@@ -164,14 +140,16 @@ export class HistoryStore {
   private prepare(db: Database.Database): Statements {
     return {
       insertQuestion: db.prepare(
-        'INSERT OR REPLACE INTO questions (answer_id, asked_at, guild_id, question, answered, build_id, top_score, passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO questions (answer_id, asked_at, guild_id, story_id, question, answered, build_id, top_score, passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       upsertVote: db.prepare(
         'INSERT INTO votes (answer_id, member, vote, voted_at) VALUES (?, ?, ?, ?) ON CONFLICT (answer_id, member) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at, reason = CASE WHEN excluded.vote = 1 THEN NULL ELSE reason END, note = CASE WHEN excluded.vote = 1 THEN NULL ELSE note END',
       ),
       setReason: db.prepare('UPDATE votes SET reason = ?, note = ? WHERE answer_id = ? AND member = ? AND vote = -1'),
       counts: db.prepare('SELECT COALESCE(SUM(vote = 1), 0) AS up, COALESCE(SUM(vote = -1), 0) AS down FROM votes WHERE answer_id = ?'),
-      questionOf: db.prepare('SELECT question FROM questions WHERE answer_id = ?'),
+      answerOf: db.prepare('SELECT question, guild_id AS guildId, story_id AS storyId FROM questions WHERE answer_id = ?'),
+      forgetVotes: db.prepare('DELETE FROM votes WHERE answer_id IN (SELECT answer_id FROM questions WHERE story_id = ?)'),
+      forgetQuestions: db.prepare('DELETE FROM questions WHERE story_id = ?'),
       purgeQuestions: db.prepare('DELETE FROM questions WHERE asked_at < ?'),
       purgeVotes: db.prepare('DELETE FROM votes WHERE voted_at < ?'),
     };
@@ -229,7 +207,7 @@ export class HistoryStore {
       const db = this.db;
       this.attempt(() => db.transaction(() => {
         for (const q of batch) {
-          insertQuestion.run(q.answerId, q.askedAt, q.guildId ?? null, q.question, q.answered ? 1 : 0, q.buildId, q.passages[0]?.score ?? null, JSON.stringify(q.passages));
+          insertQuestion.run(q.answerId, q.askedAt, q.guildId ?? null, q.storyId, q.question, q.answered ? 1 : 0, q.buildId, q.passages[0]?.score ?? null, JSON.stringify(q.passages));
         }
       })());
     } catch (error) {
@@ -252,15 +230,25 @@ export class HistoryStore {
     return this.attempt(() => setReason.run(reason, note ?? null, answerId, member).changes > 0);
   }
 
-  /** The question an answer was given to, if recorded (what a follow-up continues after a restart); never throws. */
-  questionOf(answerId: string): string | undefined {
+  /** The question an answer was given to, where and of which story, if recorded (what a follow-up continues after a restart); never throws. */
+  answerOf(answerId: string): RecordedAnswer | undefined {
     try {
       this.flush();
-      return this.use().questionOf.get(answerId)?.question;
+      const row = this.use().answerOf.get(answerId);
+      return row === undefined ? undefined : { question: row.question, guildId: row.guildId ?? undefined, storyId: row.storyId };
     } catch (error) {
       this.logger.error({ err: error }, 'could not read the history database');
       return undefined;
     }
+  }
+
+  /** Deletes a story's questions and the votes on its answers (the story was deleted); throws when the database is unavailable. */
+  forgetStory(storyId: string): number {
+    this.flush();
+    const { forgetVotes, forgetQuestions } = this.use();
+    const db = this.db;
+    if (db === undefined) return 0;
+    return this.attempt(() => db.transaction(() => forgetVotes.run(storyId).changes + forgetQuestions.run(storyId).changes)());
   }
 
   counts(answerId: string): VoteCounts {

@@ -65,6 +65,17 @@ export async function liveBuildId(indexDir: string): Promise<string | undefined>
   }
 }
 
+/** The live build's manifest alone (counts for a listing, without loading the index); undefined when there is none. */
+export async function readLiveManifest(indexDir: string): Promise<Manifest | undefined> {
+  const build = await liveBuildId(indexDir).catch(() => undefined);
+  if (build === undefined) return undefined;
+  try {
+    return JSON.parse(await readFile(join(indexDir, BUILDS, build, MANIFEST), 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Loads the live build after checking every file against the manifest. */
 export async function loadIndex(indexDir: string): Promise<StoryIndex> {
   // CURRENT is read once: every file below comes from that one build, even if a swap happens meanwhile.

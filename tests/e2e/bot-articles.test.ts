@@ -93,10 +93,10 @@ async function outcome(interaction: Interaction): Promise<MessageBody> {
 
 async function unchangedBy(run: () => Promise<MessageBody>): Promise<MessageBody> {
   const before = await snapshotFolder(harness.corpusDir);
-  const buildId = harness.app.sources().buildId;
+  const buildId = (await harness.operator()).sources().buildId;
   const reply = await run();
   expect(await snapshotFolder(harness.corpusDir)).toEqual(before);
-  expect(harness.app.sources().buildId).toBe(buildId);
+  expect((await harness.operator()).sources().buildId).toBe(buildId);
   return reply;
 }
 
@@ -117,7 +117,7 @@ describe('/article add with a link', () => {
     const { articles } = await loadCorpus(harness.corpusDir);
     const added = articles.find((article) => article.url === ARTICLE_URL);
     expect(added?.paragraphs).toEqual(expected.paragraphs);
-    expect(harness.app.sources().articles.find((article) => article.url === ARTICLE_URL)?.passageCount).toBe(6);
+    expect((await harness.operator()).sources().articles.find((article) => article.url === ARTICLE_URL)?.passageCount).toBe(6);
   });
 
   it('records where it came from and who added it, without the member id in clear', async () => {
@@ -267,7 +267,7 @@ describe('/article remove', () => {
     expect(messageOf(done).content).toContain(`Removed **${expected.title}**; the file is kept as \`corpus/.removed/${file}\`.`);
     expect(await readdir(harness.corpusDir)).not.toContain(file);
     expect(await readdir(join(harness.corpusDir, '.removed'))).toEqual([file]);
-    expect(harness.app.sources().articles.map((article) => article.file)).not.toContain(file);
+    expect((await harness.operator()).sources().articles.map((article) => article.file)).not.toContain(file);
   });
 });
 

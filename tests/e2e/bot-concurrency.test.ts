@@ -31,7 +31,7 @@ function titlesShown(body: ReturnType<typeof messageOf>): string[] {
 
 describe('concurrency', () => {
   it(`answers ${ASKS} questions asked during a reindex, each from one index, and runs two simultaneous reindexes once`, async () => {
-    const { corpusDir, fake, app, logs } = harness;
+    const { corpusDir, fake, logs } = harness;
     // The new corpus renames the seed article (so every passage tells which index it came from) and adds one to embed.
     const body = await readFile(join(corpusDir, SEED), 'utf8');
     await rm(join(corpusDir, SEED));
@@ -43,7 +43,7 @@ describe('concurrency', () => {
     const first = fake.sendCommand({ name: 'reindex', memberPermissions: MANAGE_GUILD });
     const second = fake.sendCommand({ name: 'reindex', memberPermissions: MANAGE_GUILD });
     expect(callbackOf(await first.waitForReply(isCallback))).toEqual({ type: 5, data: { flags: EPHEMERAL } });
-    expect(app.reindexing).toBe(true);
+    expect((await harness.operator()).reindexing).toBe(true);
     const asks = [];
     for (let k = 0; k < ASKS; k += 1) {
       // One question each from 200 members, paced over about a second, so the cooldown does not apply.

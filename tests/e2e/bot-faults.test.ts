@@ -138,7 +138,7 @@ describe('corpus faults on /reindex', () => {
       expect(summary).toContain(`Skipped \`${file}\`: ${reason}`);
       expect(logged).toContainEqual(expect.objectContaining({ file, reason }));
     }
-    expect(harness.app.sources().articles.map((a) => a.title)).toContain('Geneva talks');
+    expect((await harness.operator()).sources().articles.map((a) => a.title)).toContain('Geneva talks');
   });
 });
 

@@ -79,6 +79,8 @@ function startManager(env: Record<string, string>): Running {
     MODEL_CACHE_DIR: '.cache/models',
     LOG_LEVEL: 'info',
     ASK_COOLDOWN_SECONDS: '0',
+    // Both servers may change the operator's story, which is what these tests reindex.
+    ADMIN_GUILD_IDS: GUILD_ON_SHARD.join(','),
     ...env,
   });
 }

@@ -46,9 +46,10 @@ describe('/ask', () => {
     expect(first?.value).toMatch(/\*paragraph 3 · relevance \d\.\d\d\*$/);
     expect(answer.allowed_mentions).toEqual({ parse: [] });
     expect(answer.components?.[0]?.components.map(({ label, custom_id }) => ({ label, custom_id }))).toEqual([
-      { label: '👍 0', custom_id: `ask:up:${interaction.id}` },
-      { label: '👎 0', custom_id: `ask:down:${interaction.id}` },
-      { label: 'Ask a follow-up', custom_id: `ask:follow:${interaction.id}` },
+      // The answer's story rides along, so a press is checked against the server it comes from.
+      { label: '👍 0', custom_id: `ask:up:${interaction.id}:operator/shared` },
+      { label: '👎 0', custom_id: `ask:down:${interaction.id}:operator/shared` },
+      { label: 'Ask a follow-up', custom_id: `ask:follow:${interaction.id}:operator/shared` },
       { label: 'More passages', custom_id: `more:${interaction.id}:3` },
     ]);
   });
@@ -134,13 +135,13 @@ describe('/reindex', () => {
 });
 
 describe('deploy-commands', () => {
-  it('registers the six slash commands and the message command in a guild, with their options, limits and permissions', async () => {
+  it('registers the seven slash commands and the message command in a guild, with their options, limits and permissions', async () => {
     const guildId = fake.guilds[0]?.id ?? '';
     const { scope, registered } = await deployCommands({ token: 'test-token', apiUrl: fake.apiUrl, guildId, applicationId: undefined });
     expect(scope).toBe('guild');
-    expect(registered.map((c) => c.name)).toEqual(['ask', 'article', 'gaps', 'reindex', 'sources', 'status', 'Check against the story']);
+    expect(registered.map((c) => c.name)).toEqual(['ask', 'article', 'gaps', 'reindex', 'sources', 'status', 'story', 'Check against the story']);
     const put = await fake.waitForRequest((r) => r.method === 'PUT' && r.path === `/applications/${fake.applicationId}/guilds/${guildId}/commands`);
-    const [askCommand, articleCommand, gapsCommand, reindexCommand, sourcesCommand, statusCommand, checkCommand] = put.body as Record<string, unknown>[];
+    const [askCommand, articleCommand, gapsCommand, reindexCommand, sourcesCommand, statusCommand, storyCommand, checkCommand] = put.body as Record<string, unknown>[];
     expect(gapsCommand?.default_member_permissions).toBe(MANAGE_GUILD);
     expect(checkCommand).toMatchObject({ type: 3, name: 'Check against the story' });
     expect(askCommand?.options).toEqual([
@@ -160,6 +161,8 @@ describe('deploy-commands', () => {
     ]);
     expect(sourcesCommand?.name).toBe('sources');
     expect(statusCommand?.default_member_permissions).toBe(MANAGE_GUILD);
+    expect(storyCommand?.default_member_permissions).toBe(MANAGE_GUILD);
+    expect((storyCommand?.options as { name: string }[]).map((option) => option.name)).toEqual(['create', 'use', 'list', 'delete']);
   });
 
   it('registers globally without a guild', async () => {

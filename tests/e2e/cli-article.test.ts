@@ -87,6 +87,6 @@ describe('npm run article', () => {
 
   it('explains its usage', async () => {
     const failure = await failing(['rename', 'x']);
-    expect(failure).toMatchObject({ code: 2, stderr: 'usage: npm run article -- add <url|file> | remove <name> | list\n' });
+    expect(failure).toMatchObject({ code: 2, stderr: 'usage: npm run article -- [--story <owner>/<name>] add <url|file> | remove <name> | list\n' });
   });
 });

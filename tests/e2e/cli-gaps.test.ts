@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/history-store.js';
+import { OPERATOR_STORY_ID } from '../../src/stories/story.js';
 import { memberHasher } from '../../src/member-id.js';
 import { captureLogs } from '../support/log-capture.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -30,7 +31,7 @@ beforeAll(async () => {
     ['4', 'g1', 'Who is the Senate Majority Leader?', true],
   ] as const;
   for (const [answerId, guildId, question, answered] of asked) {
-    store.recordQuestion({ answerId, askedAt: Date.now(), guildId, question, answered, buildId: 'b', passages: answered ? [{ id: 'x#1', score: 0.9 }] : [] });
+    store.recordQuestion({ answerId, askedAt: Date.now(), guildId, storyId: OPERATOR_STORY_ID, question, answered, buildId: 'b', passages: answered ? [{ id: 'x#1', score: 0.9 }] : [] });
   }
   store.flush();
   const hash = await memberHasher(dataDir);

@@ -48,7 +48,7 @@ describe('the history database', () => {
     const acknowledged = (): typeof presses => presses.filter(({ press }) => press.requests().some((r) => r.path.endsWith('/callback') && r.status < 300));
     for (let k = 0; k < VOTERS && acknowledged().length < KILL_AFTER; k += 1) {
       const user = { id: String(410000000000000000n + BigInt(k)), username: `voter${k}` };
-      presses.push({ user, press: fake.sendButton({ customId: `ask:${k % 2 === 0 ? 'up' : 'down'}:${asked.id}`, messageId, user }) });
+      presses.push({ user, press: fake.sendButton({ customId: `ask:${k % 2 === 0 ? 'up' : 'down'}:${asked.id}:operator/shared`, messageId, user }) });
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     // On a slow machine the whole stream may be out before enough were handled.

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { openOperatorStory } from '../support/open-story.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { closeIndex, loadIndex } from '../../src/index/index-store.js';
@@ -44,7 +44,7 @@ describe('a reindex killed mid-write', () => {
     await cp('corpus', corpusDir, { recursive: true });
     const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, MODEL_CACHE_DIR: '.cache/models' });
     const logger = createLogger('silent');
-    await (await createApp(config, { logger })).close();
+    await (await openOperatorStory(config, { logger })).close();
     const before = await loadIndex(indexDir);
     closeIndex(before);
 
@@ -55,7 +55,7 @@ describe('a reindex killed mid-write', () => {
     const survivor = await loadIndex(indexDir);
     expect(survivor.manifest.builtAt).toBe(before.manifest.builtAt);
     closeIndex(survivor);
-    const serving = await createApp(config, { logger, trustIndex: true });
+    const serving = await openOperatorStory(config, { logger, trustIndex: true });
     try {
       expect((await serving.ask('Who is the Senate Majority Leader?')).passages[0]?.passage.text).toContain('Harry Reid');
       expect(serving.sources().articles.map((a) => a.title)).not.toContain('Paris');
@@ -64,7 +64,7 @@ describe('a reindex killed mid-write', () => {
     }
 
     // The next start sees the corpus changed, builds again, and only the new build remains live.
-    const healed = await createApp(config, { logger });
+    const healed = await openOperatorStory(config, { logger });
     try {
       expect(healed.sources().articles.map((a) => a.title)).toContain('Paris');
       const live = (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim();

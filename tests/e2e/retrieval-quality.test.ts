@@ -7,7 +7,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { openOperatorStory } from '../support/open-story.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { EVAL_DEPTH, type EvalReport, parseQuestions, report, runQuestions } from '../../src/search/evaluate.js';
@@ -21,7 +21,7 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 async function evaluate(corpusDir: string, questionsFile: string): Promise<EvalReport> {
   const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: join(scratch, corpusDir.replaceAll('/', '_')), MODEL_CACHE_DIR: '.cache/models' });
-  const app = await createApp(config, { logger: createLogger('silent') });
+  const app = await openOperatorStory(config, { logger: createLogger('silent') });
   try {
     const questions = parseQuestions(await readFile(questionsFile, 'utf8'));
     return report(await runQuestions(questions, (question) => app.ask(question, { limit: EVAL_DEPTH })));

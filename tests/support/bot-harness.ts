@@ -4,10 +4,10 @@
  */
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type App, createApp } from '../../src/app.js';
+import { type App, type StoryApp, createApp } from '../../src/app.js';
 import { type Environment, loadConfig } from '../../src/config.js';
 import { type Bot, startBot } from '../../src/discord/bot.js';
-import { type FakeDiscord, type FakeDiscordOptions, type FakeUser, type Interaction, type RecordedRequest, startFakeDiscord } from './fake-discord.js';
+import { type FakeDiscord, type FakeDiscordOptions, type FakeUser, type Interaction, type RecordedRequest, guildIdForShard, startFakeDiscord } from './fake-discord.js';
 import { type LogCapture, captureLogs } from './log-capture.js';
 import { makeTempDir } from './temp-dir.js';
 
@@ -36,6 +36,8 @@ export interface Harness {
   indexDir: string;
   fake: FakeDiscord;
   app: App;
+  /** The operator's story, as the bot has it loaded. */
+  operator(): Promise<StoryApp>;
   bot: Bot;
   logs: LogCapture;
   /** Sends `/ask question:<question>` as `user`. */
@@ -69,6 +71,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     INDEX_DIR: indexDir,
     DATA_DIR: join(scratch, 'data'),
     MODEL_CACHE_DIR: '.cache/models',
+    // The fake's first server is the operator's own (may change the shared story) unless a test says otherwise.
+    ADMIN_GUILD_IDS: options.fake?.guilds?.[0]?.id ?? guildIdForShard(0, 1),
     ...options.env,
     FETCH_ALLOWED_HOSTS: allowedHosts,
   });
@@ -76,6 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const settings = { ...config.discord, token: HARNESS_TOKEN, apiUrl: fake.apiUrl };
   const start = async (): Promise<{ app: App; bot: Bot }> => {
     const app = await createApp(config, { logger: logs.logger, history: true });
+    await app.open(app.operator);
     const bot = await startBot({ settings, app, logger: logs.logger, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
     return { app, bot };
   };
@@ -85,6 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     indexDir,
     fake,
     ...(await start()),
+    operator: () => harness.app.open(harness.app.operator),
     logs,
     ask: (question, user) => fake.sendCommand({ name: 'ask', options: [{ name: 'question', type: 3, value: question }], ...(user ? { user } : {}) }),
     async restart(whileStopped) {

@@ -5,7 +5,7 @@ import { readCorpusEntries } from '../../corpus/article-store.js';
 import type { ArticleSource } from '../../corpus/import-article.js';
 import type { CliCommand, CliContext } from '../command.js';
 
-const USAGE = 'article -- add <url|file> | remove <name> | list';
+const USAGE = 'article -- [--story <owner>/<name>] add <url|file> | remove <name> | list';
 
 /** A link when it reads as one, a file on this machine otherwise. */
 export function sourceOf(target: string): ArticleSource {
@@ -31,8 +31,8 @@ export function removedLines(removed: RemovedArticle): string[] {
 }
 
 async function list(context: CliContext): Promise<number> {
-  const entries = await readCorpusEntries(context.config.corpusDir);
-  if (entries.length === 0) context.stdout.write(`No articles in ${context.config.corpusDir}.\n`);
+  const entries = await readCorpusEntries(context.story.corpusDir);
+  if (entries.length === 0) context.stdout.write(`No articles in ${context.story.corpusDir}.\n`);
   for (const { file, metadata } of entries) {
     const details = [
       metadata.source,
@@ -56,16 +56,13 @@ export const article: CliCommand = {
       context.stderr.write(`usage: npm run ${USAGE}\n`);
       return 2;
     }
-    const app = await context.openApp();
-    try {
+    return context.withStory({}, async (story) => {
       const lines =
         action === 'add'
-          ? addedLines(await app.addArticle(sourceOf(target), { memberId: undefined, name: `${userInfo().username} (command line)` }, context.progress))
-          : removedLines(await app.removeArticle(target, context.progress));
+          ? addedLines(await story.addArticle(sourceOf(target), { memberId: undefined, name: `${userInfo().username} (command line)` }, context.progress))
+          : removedLines(await story.removeArticle(target, context.progress));
       context.stdout.write(`${lines.join('\n')}\n`);
       return 0;
-    } finally {
-      await app.close();
-    }
+    });
   },
 };

@@ -51,7 +51,7 @@ function toText(result: SearchResult, top: number, bold: boolean): string {
 export const ask: CliCommand = {
   name: 'ask',
   summary: 'answer a question with quoted, cited passages',
-  usage: 'ask [--json] [--top N] "question"',
+  usage: 'ask [--json] [--top N] [--story <owner>/<name>] "question"',
   options: { json: { type: 'boolean' }, top: { type: 'string' } },
   async run(context, values, positionals) {
     const question = positionals.join(' ').trim();
@@ -60,15 +60,12 @@ export const ask: CliCommand = {
       context.stderr.write(`usage: npm run ${this.usage}\n`);
       return 2;
     }
-    const app = await context.openApp();
-    try {
-      const result = await app.ask(question, { limit: Math.max(top, DEFAULT_TOP) });
+    return context.withStory({}, async (story) => {
+      const result = await story.ask(question, { limit: Math.max(top, DEFAULT_TOP) });
       if (!result.answered) context.logger.info({ answerProbability: result.answerability.probability }, 'question declined');
       const isTerminal = (context.stdout as NodeJS.WriteStream).isTTY === true;
       context.stdout.write(values.json ? `${JSON.stringify(toJson(question, result, top))}\n` : toText(result, top, isTerminal));
       return 0;
-    } finally {
-      await app.close();
-    }
+    });
   },
 };

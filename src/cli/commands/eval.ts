@@ -78,8 +78,7 @@ export const evaluate: CliCommand = {
       return 2;
     }
     const questions = parseQuestions(await readFile(file, 'utf8'));
-    const app = await context.openApp();
-    try {
+    return context.withStory({}, async (app) => {
       if (values.ceiling) {
         // Every method on the same questions, and the hit@1 a per-question choice among them would reach.
         const runs: EvalOutcome[][] = [];
@@ -109,8 +108,6 @@ export const evaluate: CliCommand = {
         );
       }
       return 0;
-    } finally {
-      await app.close();
-    }
+    });
   },
 };

@@ -11,7 +11,7 @@ function positiveInteger(value: unknown, fallback: number): number | undefined {
 export const gaps: CliCommand = {
   name: 'gaps',
   summary: 'what the story does not cover yet (declined, voted-down and weakly answered questions)',
-  usage: 'gaps -- [--days N] [--guild ID] [--limit N] [--json]',
+  usage: 'gaps -- [--days N] [--guild ID] [--limit N] [--json] [--story <owner>/<name>]',
   options: { days: { type: 'string' }, guild: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
   async run(context, values) {
     const days = positiveInteger(values.days, 30);
@@ -20,9 +20,8 @@ export const gaps: CliCommand = {
       context.stderr.write(`--days and --limit take a whole number above 0\nusage: npm run ${this.usage}\n`);
       return 2;
     }
-    const app = await context.openApp({ refresh: false, history: true });
-    try {
-      const report = await app.gaps({ guildId: typeof values.guild === 'string' ? values.guild : undefined, days, limit });
+    return context.withApp({ refresh: false, history: true }, async (app) => {
+      const report = await (await app.open(context.story)).gaps({ guildId: typeof values.guild === 'string' ? values.guild : undefined, days, limit });
       if (report === undefined) {
         const status = app.history?.store.status();
         context.stderr.write(`The history database cannot be read${status && !status.ok ? ` (${status.reason})` : ''}.\n`);
@@ -30,8 +29,6 @@ export const gaps: CliCommand = {
       }
       context.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : `${formatGaps(report, days)}\n`);
       return 0;
-    } finally {
-      await app.close();
-    }
+    });
   },
 };

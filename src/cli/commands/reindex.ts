@@ -4,13 +4,12 @@ import type { CliCommand } from '../command.js';
 export const reindex: CliCommand = {
   name: 'reindex',
   summary: 'rebuild the index after changing the corpus',
-  usage: 'reindex',
+  usage: 'reindex [--story <owner>/<name>]',
   options: {},
   async run(context) {
-    const app = await context.openApp({ refresh: false });
-    try {
+    return context.withStory({ refresh: false }, async (story) => {
       // A missing or damaged index was already rebuilt while opening; that build is the reindex.
-      const summary = app.openingBuild ?? (await app.reindex((progress) => context.progress(progress)));
+      const summary = story.openingBuild ?? (await story.reindex((progress) => context.progress(progress)));
       const lines = [
         summary.upToDate ? 'The index was already up to date.' : 'Index rebuilt.',
         `  articles: ${summary.articles}`,
@@ -20,8 +19,6 @@ export const reindex: CliCommand = {
       ];
       context.stdout.write(`${lines.join('\n')}\n`);
       return 0;
-    } finally {
-      await app.close();
-    }
+    });
   },
 };

@@ -13,12 +13,13 @@ import {
   MessageFlags,
   escapeMarkdown,
 } from 'discord.js';
-import type { AddedArticle, App } from '../../app.js';
+import type { AddedArticle, StoryApp } from '../../app.js';
 import type { ArticleSource } from '../../corpus/import-article.js';
 import { ACCEPTED_EXTENSIONS } from '../../corpus/web/document-kind.js';
 import type { IndexedArticle } from '../../index/story-index.js';
-import { adminCommandData, adminRefusal } from '../admin-permission.js';
+import { adminCommandData } from '../admin-permission.js';
 import { escapeQuoted } from '../answer-view.js';
+import { FOREIGN_STORY, changeRefusal, channelStory, replyPrivately, samePlace, storyNamedBy, storyToChange } from '../channel-story.js';
 import type { Command, CommandContext } from '../command.js';
 import { runCorpusChange } from '../corpus-change.js';
 import { EMBED_LIMITS, trimAtWord } from '../limits.js';
@@ -31,7 +32,7 @@ const CONFIRM = 'confirm';
 const CANCEL = 'cancel';
 const BUSY = 'A reindex or another article change is running; try again when it finishes.';
 
-const data = adminCommandData('article', 'Add an article to the story or remove one (server managers only)')
+const data = adminCommandData('article', "Add an article to this channel's story or remove one (server managers only)")
   .addSubcommand((add) =>
     add
       .setName('add')
@@ -45,10 +46,6 @@ const data = adminCommandData('article', 'Add an article to the story or remove 
       .setDescription('Take an article out of the story (kept in corpus/.removed, recoverable)')
       .addStringOption((option) => option.setName('name').setDescription('The article (start typing its title)').setRequired(true).setAutocomplete(true)),
   );
-
-function privately(interaction: ChatInputCommandInteraction): (content: string) => Promise<unknown> {
-  return (content) => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-}
 
 /** The link or upload the member gave, or why there is none to use. */
 function sourceOf(interaction: ChatInputCommandInteraction): ArticleSource | string {
@@ -75,17 +72,18 @@ export function addedEmbed(added: AddedArticle): APIEmbed {
   };
 }
 
-async function add(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void> {
+async function add(interaction: ChatInputCommandInteraction, context: CommandContext, story: StoryApp): Promise<void> {
   const source = sourceOf(interaction);
   if (typeof source === 'string') {
-    await privately(interaction)(source);
+    await replyPrivately(interaction, source);
     return;
   }
   const contributor = { memberId: interaction.user.id, name: interaction.member && 'displayName' in interaction.member ? interaction.member.displayName : interaction.user.displayName };
   const outcome = await runCorpusChange(interaction, context, {
-    start: (onProgress) => context.app.addArticle(source, contributor, onProgress),
+    story,
+    start: (onProgress) => story.addArticle(source, contributor, onProgress),
     acknowledge: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
-    refuseBusy: () => privately(interaction)(BUSY),
+    refuseBusy: () => replyPrivately(interaction, BUSY),
     failureText: (reason) => reason ?? 'Adding the article failed with an unexpected error (see the bot logs). Nothing was added.',
   });
   if (outcome === undefined) return;
@@ -93,21 +91,21 @@ async function add(interaction: ChatInputCommandInteraction, context: CommandCon
 }
 
 /** The indexed article a member means: its file name (what autocomplete sends), its name, or its title. */
-function indexedArticle(app: App, name: string): IndexedArticle | undefined {
+function indexedArticle(story: StoryApp, name: string): IndexedArticle | undefined {
   const wanted = name.trim().toLowerCase();
-  const { articles } = app.sources();
+  const { articles } = story.sources();
   return articles.find((a) => a.file.toLowerCase() === wanted) ?? articles.find((a) => a.id.toLowerCase() === wanted) ?? articles.find((a) => a.title.toLowerCase() === wanted);
 }
 
-async function askToRemove(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void> {
+async function askToRemove(interaction: ChatInputCommandInteraction, context: CommandContext, story: StoryApp): Promise<void> {
   const name = interaction.options.getString('name', true);
-  const article = indexedArticle(context.app, name);
+  const article = indexedArticle(story, name);
   if (article === undefined) {
-    await privately(interaction)(`No article in the story is called "${escapeMarkdown(trimAtWord(name, 200))}". Pick one from the suggestions, or see /sources.`);
+    await replyPrivately(interaction, `No article in the story is called "${escapeMarkdown(trimAtWord(name, 200))}". Pick one from the suggestions, or see /sources.`);
     return;
   }
   const id = randomUUID();
-  context.pendingRemovals.set(id, { file: article.file, title: article.title, userId: interaction.user.id });
+  context.pendingRemovals.set(id, { file: article.file, title: article.title, userId: interaction.user.id, guildId: interaction.guildId ?? undefined, storyId: story.story.id });
   await interaction.reply({
     flags: MessageFlags.Ephemeral,
     allowedMentions: { parse: [] },
@@ -131,13 +129,14 @@ function suggestionName(article: IndexedArticle): string {
   return `${trimAtWord(article.title, CHOICE_LIMIT - file.length)}${file}`;
 }
 
-async function suggest(interaction: AutocompleteInteraction, { app, adminRoleIds }: CommandContext): Promise<void> {
-  if (adminRefusal(interaction, adminRoleIds, '/article') !== undefined) {
+async function suggest(interaction: AutocompleteInteraction, context: CommandContext): Promise<void> {
+  const story = channelStory(interaction, context);
+  if (changeRefusal(interaction, context, story, '/article') !== undefined) {
     await interaction.respond([]);
     return;
   }
   const typed = interaction.options.getFocused().trim().toLowerCase();
-  const matches = app.sources().articles.filter((a) => typed === '' || a.title.toLowerCase().includes(typed) || a.file.toLowerCase().includes(typed));
+  const matches = (await context.app.open(story)).sources().articles.filter((a) => typed === '' || a.title.toLowerCase().includes(typed) || a.file.toLowerCase().includes(typed));
   await interaction.respond(
     matches.slice(0, MAX_SUGGESTIONS).map((a) => ({ name: suggestionName(a), value: a.file.slice(0, CHOICE_LIMIT) })),
   );
@@ -145,13 +144,18 @@ async function suggest(interaction: AutocompleteInteraction, { app, adminRoleIds
 
 async function confirmRemoval(interaction: ButtonInteraction, context: CommandContext): Promise<void> {
   const [, action = '', id = ''] = interaction.customId.split(':');
-  const refusal = adminRefusal(interaction, context.adminRoleIds, '/article');
+  const pending = context.pendingRemovals.get(id);
+  if (pending !== undefined && !samePlace(pending, interaction)) {
+    await interaction.reply({ content: FOREIGN_STORY, flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const story = pending === undefined ? undefined : storyNamedBy(pending.storyId, interaction, context);
+  const refusal = changeRefusal(interaction, context, story ?? channelStory(interaction, context), '/article');
   if (refusal !== undefined) {
     await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
     return;
   }
-  const pending = context.pendingRemovals.get(id);
-  if (pending === undefined || pending.userId !== interaction.user.id) {
+  if (pending === undefined || story === undefined || pending.userId !== interaction.user.id) {
     await interaction.update({ content: 'This confirmation has expired; run /article remove again.', components: [] });
     return;
   }
@@ -160,8 +164,10 @@ async function confirmRemoval(interaction: ButtonInteraction, context: CommandCo
     await interaction.update({ content: `Kept **${escapeMarkdown(pending.title)}**; nothing was removed.`, components: [], allowedMentions: { parse: [] } });
     return;
   }
+  const opened = await context.app.open(story);
   const outcome = await runCorpusChange(interaction, context, {
-    start: (onProgress) => context.app.removeArticle(pending.file, onProgress),
+    story: opened,
+    start: (onProgress) => opened.removeArticle(pending.file, onProgress),
     acknowledge: () => interaction.update({ content: `Removing **${escapeMarkdown(pending.title)}**…`, components: [], allowedMentions: { parse: [] } }),
     refuseBusy: () => interaction.reply({ content: BUSY, flags: MessageFlags.Ephemeral }),
     failureText: (reason) => `${reason ?? 'Removing the article failed with an unexpected error (see the bot logs).'}\nThe article is still in the story.`,
@@ -180,13 +186,10 @@ export const article = {
   data,
 
   async execute(interaction, context) {
-    const refusal = adminRefusal(interaction, context.adminRoleIds, '/article');
-    if (refusal !== undefined) {
-      await privately(interaction)(refusal);
-      return;
-    }
-    if (interaction.options.getSubcommand() === 'add') await add(interaction, context);
-    else await askToRemove(interaction, context);
+    const story = await storyToChange(interaction, context, '/article');
+    if (story === undefined) return;
+    if (interaction.options.getSubcommand() === 'add') await add(interaction, context, story);
+    else await askToRemove(interaction, context, story);
   },
 
   autocomplete: suggest,

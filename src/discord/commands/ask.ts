@@ -24,7 +24,11 @@ import {
 import { VOTE_REASONS, type VoteReason } from '../../history/history-store.js';
 import { searchableQuestion } from '../../question-text.js';
 import { chainedQuestion } from '../../search/follow-up.js';
-import { ANSWER_ACTIONS, answerMessage, declinedMessage, escapeQuoted, withFeedback, withVoteCounts } from '../answer-view.js';
+import type { StoryApp } from '../../app.js';
+import type { Story } from '../../stories/story.js';
+import { emptyStory } from '../../story-app.js';
+import { ANSWER_ACTIONS, type AnswerRef, answerKey, answerMessage, declinedMessage, escapeQuoted, parseAnswerKey, withFeedback, withVoteCounts } from '../answer-view.js';
+import { FOREIGN_STORY, channelStory, replyPrivately, samePlace, storyNamedBy } from '../channel-story.js';
 import type { Command, CommandContext } from '../command.js';
 
 /** Discord's own cap for the option; the engine would read no further anyway. */
@@ -47,6 +51,7 @@ const REASON_LABELS: Readonly<Record<VoteReason, string>> = {
 type AnsweringInteraction = ChatInputCommandInteraction | ModalSubmitInteraction;
 
 interface Asking {
+  story: StoryApp;
   /** As the member typed it. */
   question: string;
   /** Earlier questions of the chain, oldest first (empty for a first question). */
@@ -55,28 +60,39 @@ interface Asking {
 }
 
 /** Searches, replies (the deferral was sent), and remembers the chain; the question is recorded after the reply. */
-async function answer(interaction: AnsweringInteraction, context: CommandContext, asking: Asking): Promise<void> {
+async function answerQuestion(interaction: AnsweringInteraction, context: CommandContext, asking: Asking): Promise<void> {
   const { app, results, conversations, stats } = context;
-  const result = await app.ask(chainedQuestion(asking.question, asking.earlier));
+  const { story } = asking;
+  const result = await story.ask(chainedQuestion(asking.question, asking.earlier));
+  const place = { guildId: interaction.guildId ?? undefined, storyId: story.story.id };
   // The member sees their own words; the context searched with is shown beneath them.
   const shown = { ...result, question: { ...result.question, original: asking.question } };
-  if (result.answered) results.set(interaction.id, shown);
-  const base = result.answered ? answerMessage(shown, 0, interaction.id) : declinedMessage(shown, app.sources());
-  const message = withFeedback(base, interaction.id, { up: 0, down: 0 });
+  if (result.answered) results.set(interaction.id, { ...place, result: shown });
+  const base = result.answered ? answerMessage(shown, 0, interaction.id) : declinedMessage(shown, story.sources());
+  const message = withFeedback(base, { answerId: interaction.id, storyId: story.story.id }, { up: 0, down: 0 });
   const [embed] = message.embeds;
   if (embed && asking.earlier.length > 0) embed.description = [`Follow-up to: *${escapeQuoted(asking.earlier.at(-1) ?? '')}*`, embed.description].filter(Boolean).join('\n\n');
-  await interaction.editReply({ ...message, allowedMentions: { parse: [] } });
-  stats.answersServed += 1;
-  conversations.set(interaction.id, { questions: [...asking.earlier, asking.question].slice(-CHAIN_LENGTH), ephemeral: asking.ephemeral });
+  // Remembered before the answer goes out, so a vote pressed the moment it appears finds it; the
+  // history only queues the row here and writes it in a later turn, off the answer's path.
+  conversations.set(interaction.id, { ...place, questions: [...asking.earlier, asking.question].slice(-CHAIN_LENGTH), ephemeral: asking.ephemeral });
   app.history?.store.recordQuestion({
     answerId: interaction.id,
     askedAt: Date.now(),
-    guildId: interaction.guildId ?? undefined,
+    ...place,
     question: asking.question,
     answered: result.answered,
-    buildId: app.sources().buildId,
+    buildId: story.sources().buildId ?? '',
     passages: result.answered ? result.passages.slice(0, 3).map((ranked) => ({ id: ranked.passage.id, score: ranked.score })) : [],
   });
+  await interaction.editReply({ ...message, allowedMentions: { parse: [] } });
+  stats.answersServed += 1;
+}
+
+/** The story, opened; while it has no articles, STORY_EMPTY, thrown before deferring so the refusal is private. */
+async function answerableStory(story: Story, { app }: CommandContext): Promise<StoryApp> {
+  const opened = await app.open(story);
+  if (opened.sources().buildId === undefined) throw emptyStory();
+  return opened;
 }
 
 /** Whether the member may ask now; if not, they have been told when they may. */
@@ -91,9 +107,9 @@ async function takeTurn(interaction: ChatInputCommandInteraction | ModalSubmitIn
   return false;
 }
 
-function followUpModal(answerId: string): ModalBuilder {
+function followUpModal(answer: AnswerRef): ModalBuilder {
   return new ModalBuilder()
-    .setCustomId(`ask:${FOLLOW_UP_SUBMIT}:${answerId}`)
+    .setCustomId(`ask:${FOLLOW_UP_SUBMIT}:${answerKey(answer)}`)
     .setTitle('Ask a follow-up')
     .addLabelComponents(
       new LabelBuilder()
@@ -102,9 +118,9 @@ function followUpModal(answerId: string): ModalBuilder {
     );
 }
 
-function reasonModal(answerId: string): ModalBuilder {
+function reasonModal(answer: AnswerRef): ModalBuilder {
   return new ModalBuilder()
-    .setCustomId(`ask:${REASON_SUBMIT}:${answerId}`)
+    .setCustomId(`ask:${REASON_SUBMIT}:${answerKey(answer)}`)
     .setTitle('What was wrong with the answer?')
     .addLabelComponents(
       new LabelBuilder()
@@ -123,64 +139,94 @@ function reasonModal(answerId: string): ModalBuilder {
     );
 }
 
+/** Where the answer was given, as remembered or recorded: here (this server, this story), elsewhere, or on record nowhere. */
+function answerStanding(interaction: ButtonInteraction | ModalSubmitInteraction, { app, conversations }: CommandContext, answer: AnswerRef): 'here' | 'elsewhere' | 'unknown' {
+  const known = conversations.get(answer.answerId) ?? app.history?.store.answerOf(answer.answerId);
+  if (known === undefined) return 'unknown';
+  return known.storyId === answer.storyId && samePlace(known, interaction) ? 'here' : 'elsewhere';
+}
+
 /** Stores the member's vote and shows the new counts on the answer; a 👎 is offered a way to say why. */
-async function vote(interaction: ButtonInteraction, { app, logger }: CommandContext, answerId: string, value: 1 | -1): Promise<void> {
+async function vote(interaction: ButtonInteraction, context: CommandContext, answer: AnswerRef, value: 1 | -1): Promise<void> {
+  const { app, logger } = context;
   const history = app.history;
   let counts;
   try {
     if (!history) throw new Error('no history database');
-    counts = history.store.vote(answerId, history.hashMember(interaction.user.id), value);
+    const standing = answerStanding(interaction, context, answer);
+    if (standing !== 'here') {
+      await replyPrivately(interaction, standing === 'elsewhere' ? FOREIGN_STORY : 'That answer is no longer on record (questions are kept for HISTORY_DAYS), so it takes no votes.');
+      return;
+    }
+    counts = history.store.vote(answer.answerId, history.hashMember(interaction.user.id), value);
   } catch (error) {
-    logger.error({ err: error, answerId }, 'could not store a vote');
+    logger.error({ err: error, answerId: answer.answerId }, 'could not store a vote');
     await interaction.reply({ content: 'Sorry, your vote could not be recorded right now. Please try again later.', flags: MessageFlags.Ephemeral });
     return;
   }
   const rows = interaction.message.components.filter((component): component is ActionRow<MessageActionRowComponent> => component.type === ComponentType.ActionRow);
-  const components = withVoteCounts(rows.map((row) => row.toJSON()), answerId, counts);
+  const components = withVoteCounts(rows.map((row) => row.toJSON()), answer, counts);
   await interaction.update({ components });
   if (value === -1) {
     await interaction.followUp({
       content: 'Thanks for the 👎. Want to say what was wrong? It helps the admins find what the story is missing.',
       flags: MessageFlags.Ephemeral,
       components: [
-        { type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Say what was wrong', custom_id: `ask:${EXPLAIN}:${answerId}` }] },
+        { type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Say what was wrong', custom_id: `ask:${EXPLAIN}:${answerKey(answer)}` }] },
       ],
     });
   }
 }
 
 async function pressButton(interaction: ButtonInteraction, context: CommandContext): Promise<void> {
-  const [, action = '', answerId = ''] = interaction.customId.split(':');
-  if (action === ANSWER_ACTIONS.up || action === ANSWER_ACTIONS.down) await vote(interaction, context, answerId, action === ANSWER_ACTIONS.up ? 1 : -1);
-  else if (action === ANSWER_ACTIONS.followUp) await interaction.showModal(followUpModal(answerId));
-  else if (action === EXPLAIN) await interaction.showModal(reasonModal(answerId));
+  const [, action = '', ...key] = interaction.customId.split(':');
+  const answer = parseAnswerKey(key);
+  // Checked before anything is shown or stored: a crafted custom id may name another server's story.
+  if (storyNamedBy(answer.storyId, interaction, context) === undefined) {
+    await replyPrivately(interaction, FOREIGN_STORY);
+    return;
+  }
+  if (action === ANSWER_ACTIONS.up || action === ANSWER_ACTIONS.down) await vote(interaction, context, answer, action === ANSWER_ACTIONS.up ? 1 : -1);
+  else if (action === ANSWER_ACTIONS.followUp) await interaction.showModal(followUpModal(answer));
+  else if (action === EXPLAIN) await interaction.showModal(reasonModal(answer));
 }
 
-/** The chain a follow-up continues: remembered for a while, else the question recorded in the history, else none. */
-function earlierQuestions({ conversations, app }: CommandContext, answerId: string): { questions: readonly string[]; ephemeral: boolean | undefined } {
-  const remembered = conversations.get(answerId);
-  if (remembered) return remembered;
-  const recorded = app.history?.store.questionOf(answerId);
-  return { questions: recorded === undefined ? [] : [recorded], ephemeral: undefined };
+/**
+ * The chain a follow-up continues: remembered for a while, else the question recorded in the
+ * history, else none; never another server's questions.
+ */
+function earlierQuestions(interaction: ModalSubmitInteraction, context: CommandContext, answer: AnswerRef): { questions: readonly string[]; ephemeral: boolean | undefined } {
+  const remembered = context.conversations.get(answer.answerId);
+  if (remembered) return samePlace(remembered, interaction) ? remembered : { questions: [], ephemeral: undefined };
+  const recorded = context.app.history?.store.answerOf(answer.answerId);
+  return { questions: recorded === undefined || !samePlace(recorded, interaction) ? [] : [recorded.question], ephemeral: undefined };
 }
 
 async function submitModal(interaction: ModalSubmitInteraction, context: CommandContext): Promise<void> {
-  const [, action = '', answerId = ''] = interaction.customId.split(':');
+  const [, action = '', ...key] = interaction.customId.split(':');
+  const answer = parseAnswerKey(key);
+  const story = storyNamedBy(answer.storyId, interaction, context);
+  if (story === undefined) {
+    await replyPrivately(interaction, FOREIGN_STORY);
+    return;
+  }
   if (action === FOLLOW_UP_SUBMIT) {
     const question = interaction.fields.getTextInputValue('question');
     searchableQuestion(question);
+    const opened = await answerableStory(story, context);
     if (!(await takeTurn(interaction, context))) return;
-    const chain = earlierQuestions(context, answerId);
+    const chain = earlierQuestions(interaction, context, answer);
     const ephemeral = chain.ephemeral ?? interaction.message?.flags.has(MessageFlags.Ephemeral) ?? false;
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    await answer(interaction, context, { question, earlier: chain.questions, ephemeral });
+    await answerQuestion(interaction, context, { story: opened, question, earlier: chain.questions, ephemeral });
   } else if (action === REASON_SUBMIT) {
     const [reason] = interaction.fields.getStringSelectValues('reason');
     const note = interaction.fields.getTextInputValue('note').trim();
     const history = context.app.history;
     const stored =
       history !== undefined &&
-      history.store.explainDownVote(answerId, history.hashMember(interaction.user.id), (reason as VoteReason | undefined) ?? 'other', note === '' ? undefined : note);
+      answerStanding(interaction, context, answer) === 'here' &&
+      history.store.explainDownVote(answer.answerId, history.hashMember(interaction.user.id), (reason as VoteReason | undefined) ?? 'other', note === '' ? undefined : note);
     await interaction.reply({
       content: stored ? `Thanks, noted: ${REASON_LABELS[(reason as VoteReason | undefined) ?? 'other'].toLowerCase()}.` : 'Your 👎 is no longer on that answer, so there is nothing to add a reason to.',
       flags: MessageFlags.Ephemeral,
@@ -201,11 +247,12 @@ export const ask = {
     const question = interaction.options.getString('question', true);
     // Nothing to search: thrown before deferring, so the refusal is private (see interactions.ts) and costs no turn.
     searchableQuestion(question);
+    const story = await answerableStory(channelStory(interaction, context), context);
     if (!(await takeTurn(interaction, context))) return;
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     // Defer first: Discord drops an interaction not acknowledged within 3 seconds.
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    await answer(interaction, context, { question, earlier: [], ephemeral });
+    await answerQuestion(interaction, context, { story, question, earlier: [], ephemeral });
   },
 
   pressButton,

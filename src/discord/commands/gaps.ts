@@ -1,7 +1,8 @@
-/** `/gaps [days]` (server managers, private): what the story does not cover yet, from this server's questions and votes. */
+/** `/gaps [days]` (server managers, private): what the channel's story does not cover yet, from this server's questions and votes. */
 import { MessageFlags } from 'discord.js';
 import { formatGaps } from '../../history/gaps.js';
-import { adminCommandData, adminRefusal } from '../admin-permission.js';
+import { adminCommandData } from '../admin-permission.js';
+import { storyToChange } from '../channel-story.js';
 import type { Command } from '../command.js';
 import { EMBED_LIMITS, trimAtWord } from '../limits.js';
 
@@ -20,15 +21,12 @@ export const gaps = {
     option.setName('days').setDescription(`How far back to look (default ${DEFAULT_DAYS})`).setMinValue(1).setMaxValue(3650),
   ),
 
-  async execute(interaction, { app, adminRoleIds }) {
-    const refusal = adminRefusal(interaction, adminRoleIds, '/gaps');
-    if (refusal !== undefined) {
-      await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
-      return;
-    }
+  async execute(interaction, context) {
+    const story = await storyToChange(interaction, context, '/gaps');
+    if (story === undefined) return;
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const days = interaction.options.getInteger('days') ?? DEFAULT_DAYS;
-    const report = await app.gaps({ guildId: interaction.guildId ?? undefined, days, limit: ENTRIES_PER_LIST });
+    const report = await story.gaps({ guildId: interaction.guildId ?? undefined, days, limit: ENTRIES_PER_LIST });
     if (report === undefined) {
       await interaction.editReply({ content: 'The history database is unavailable, so there is nothing to report (see /status and the bot log).' });
       return;

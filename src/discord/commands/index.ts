@@ -7,8 +7,9 @@ import { gaps } from './gaps.js';
 import { reindex } from './reindex.js';
 import { sources } from './sources.js';
 import { status } from './status.js';
+import { story } from './story.js';
 
-export const commands: readonly Command[] = [ask, article, gaps, reindex, sources, status];
+export const commands: readonly Command[] = [ask, article, gaps, reindex, sources, status, story];
 
 /** Message context-menu commands (right-click a message → Apps). */
 export const messageCommands: readonly MessageCommand[] = [check];

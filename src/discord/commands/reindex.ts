@@ -1,7 +1,8 @@
-/** `/reindex` (server managers): rebuild the index from the corpus folder, with progress. */
+/** `/reindex` (server managers): rebuild the channel's story's index from its corpus folder, with progress. */
 import { MessageFlags } from 'discord.js';
 import type { BuildSummary } from '../../index/build-index.js';
-import { adminCommandData, adminRefusal } from '../admin-permission.js';
+import { adminCommandData } from '../admin-permission.js';
+import { storyToChange } from '../channel-story.js';
 import type { Command } from '../command.js';
 import { runCorpusChange } from '../corpus-change.js';
 import { MESSAGE_CONTENT_LIMIT, trimAtWord } from '../limits.js';
@@ -28,17 +29,14 @@ export function summaryText(summary: BuildSummary, shardNote?: string): string {
 }
 
 export const reindex = {
-  data: adminCommandData('reindex', 'Rebuild the story index after the corpus changed (server managers only)'),
+  data: adminCommandData('reindex', "Rebuild this channel's story index after its corpus changed (server managers only)"),
 
   async execute(interaction, context) {
-    const { app, adminRoleIds } = context;
-    const refusal = adminRefusal(interaction, adminRoleIds, `/${interaction.commandName}`);
-    if (refusal !== undefined) {
-      await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
-      return;
-    }
+    const story = await storyToChange(interaction, context, `/${interaction.commandName}`);
+    if (story === undefined) return;
     const outcome = await runCorpusChange(interaction, context, {
-      start: (onProgress) => app.reindex(onProgress),
+      story,
+      start: (onProgress) => story.reindex(onProgress),
       acknowledge: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
       refuseBusy: () => interaction.reply({ content: 'A reindex is already running; the new index will be live when it finishes.', flags: MessageFlags.Ephemeral }),
       failureText: (reason) => `Reindex failed: ${reason ?? 'an unexpected error (see the bot logs)'}\nThe previous index is still answering questions.`,

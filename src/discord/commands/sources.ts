@@ -1,6 +1,7 @@
-/** `/sources`: the articles the bot answers from: site, date, and who added each one with /article add. */
+/** `/sources`: the articles of the channel's story: site, date, and who added each one with /article add. */
 import { MessageFlags, SlashCommandBuilder, TimestampStyles, escapeMarkdown, time } from 'discord.js';
 import type { Sources } from '../../app.js';
+import { channelStory } from '../channel-story.js';
 import type { Command } from '../command.js';
 import { EMBED_LIMITS, trimAtWord } from '../limits.js';
 
@@ -33,11 +34,11 @@ export function sourcesDescription(sources: Sources): string {
 }
 
 export const sources = {
-  data: new SlashCommandBuilder().setName('sources').setDescription('List the articles the answers come from'),
+  data: new SlashCommandBuilder().setName('sources').setDescription("List the articles of this channel's story"),
 
-  async execute(interaction, { app }) {
-    const current = app.sources();
-    const indexed = time(new Date(current.builtAt), TimestampStyles.RelativeTime);
+  async execute(interaction, context) {
+    const current = (await context.app.open(channelStory(interaction, context))).sources();
+    const indexed = current.builtAt === undefined ? 'never: it has no articles yet (/article add)' : time(new Date(current.builtAt), TimestampStyles.RelativeTime);
     await interaction.reply({
       flags: MessageFlags.Ephemeral,
       allowedMentions: { parse: [] },

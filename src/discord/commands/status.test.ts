@@ -13,19 +13,23 @@ describe('formatUptime', () => {
 });
 
 describe('statusText', () => {
-  it('names the shard, its servers, the index, uptime, answers and memory', () => {
+  it('names the shard, its servers, the story and its index, the stories loaded, uptime, answers and memory', () => {
     const text = statusText({
       shard: { id: 1, count: 4 },
       guildsOnShard: 1,
+      story: { owner: '100000000000000001', name: 'election-night' },
       index: { articles: [], builtAt: '2026-11-25T19:00:00.000Z', passageCount: 12, model: 'use-lite', buildId: '20261125T190000000Z-abc123' },
       reindexing: true,
+      resident: { count: 3, bytes: 20 * 1024 * 1024, budgetBytes: 256 * 1024 * 1024 },
       history: { ok: false, reason: 'SQLITE_BUSY: database is locked' },
       stats: { answersServed: 7 },
       process: { uptimeSeconds: 3_700, rssBytes: 250 * 1024 * 1024, heapUsedBytes: 40 * 1024 * 1024 },
     });
     expect(text.split('\n')).toEqual([
       '**Shard 1** of 4 · 1 server on this shard',
+      "Story: `election-night` (this channel's)",
       'Index: 0 articles, 12 passages · model `use-lite` · built <t:1795633200:R> (build `20261125T190000000Z-abc123`) · a reindex is running here',
+      'Stories loaded here: 3 · their indexes 20 MB of the 256 MB budget (INDEX_MEMORY_MB)',
       'Uptime: 1 h 1 min · answers served: 7',
       'Memory: 250 MB resident, 40 MB JavaScript heap',
       'History: **unavailable** (SQLITE_BUSY: database is locked); answering goes on, questions and votes are not recorded',

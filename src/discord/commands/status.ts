@@ -1,9 +1,11 @@
-/** `/status` (admins): what this shard is doing: shard, guilds, index, uptime, answers, memory. */
+/** `/status` (admins): what this shard is doing: shard, guilds, the channel's story and index, stories loaded, uptime, answers, memory. */
 import { type ChatInputCommandInteraction, MessageFlags, TimestampStyles, time } from 'discord.js';
 import { basename } from 'node:path';
-import type { Sources } from '../../app.js';
+import type { ResidentStories, Sources } from '../../app.js';
 import type { HistoryStatus } from '../../history/history-store.js';
-import { adminCommandData, adminRefusal } from '../admin-permission.js';
+import { type Story, isOperatorStory } from '../../stories/story.js';
+import { adminCommandData } from '../admin-permission.js';
+import { storyToChange } from '../channel-story.js';
 import type { BotStats, Command } from '../command.js';
 
 export interface ProcessFigures {
@@ -16,8 +18,11 @@ export interface StatusFacts {
   /** This shard's id and the bot's shard count. */
   shard: { id: number; count: number };
   guildsOnShard: number;
+  /** The channel's story and its index. */
+  story: Pick<Story, 'name' | 'owner'>;
   index: Sources;
   reindexing: boolean;
+  resident: ResidentStories;
   /** The history database's state; undefined when the process keeps none. */
   history: HistoryStatus | undefined;
   stats: BotStats;
@@ -48,12 +53,20 @@ function historyLine(history: HistoryStatus | undefined): string {
   return `History: recording questions and votes${aside}${lastError}`;
 }
 
-export function statusText(facts: StatusFacts): string {
-  const { index } = facts;
+function indexLine({ index, reindexing }: StatusFacts): string {
+  const running = reindexing ? ' · a reindex is running here' : '';
+  if (index.builtAt === undefined) return `Index: none yet, the story has no articles (/article add)${running}`;
   const built = time(new Date(index.builtAt), TimestampStyles.RelativeTime);
+  return `Index: ${index.articles.length} article${index.articles.length === 1 ? '' : 's'}, ${index.passageCount} passages · model \`${index.model}\` · built ${built} (build \`${index.buildId}\`)${running}`;
+}
+
+export function statusText(facts: StatusFacts): string {
+  const { resident } = facts;
   return [
     `**Shard ${facts.shard.id}** of ${facts.shard.count} · ${facts.guildsOnShard} server${facts.guildsOnShard === 1 ? '' : 's'} on this shard`,
-    `Index: ${index.articles.length} article${index.articles.length === 1 ? '' : 's'}, ${index.passageCount} passages · model \`${index.model}\` · built ${built} (build \`${index.buildId}\`)${facts.reindexing ? ' · a reindex is running here' : ''}`,
+    `Story: ${isOperatorStory(facts.story) ? "the operator's shared story" : `\`${facts.story.name}\``} (this channel's)`,
+    indexLine(facts),
+    `Stories loaded here: ${resident.count} · their indexes ${megabytes(resident.bytes)} of the ${megabytes(resident.budgetBytes)} budget (INDEX_MEMORY_MB)`,
     `Uptime: ${formatUptime(facts.process.uptimeSeconds)} · answers served: ${facts.stats.answersServed}`,
     `Memory: ${megabytes(facts.process.rssBytes)} resident, ${megabytes(facts.process.heapUsedBytes)} JavaScript heap`,
     historyLine(facts.history),
@@ -70,21 +83,20 @@ function shardOf(interaction: ChatInputCommandInteraction): { id: number; count:
 export const status = {
   data: adminCommandData('status', 'Shard, index, uptime, answers and memory of the bot process you reach (server managers only)'),
 
-  async execute(interaction, { app, adminRoleIds, stats }) {
-    const refusal = adminRefusal(interaction, adminRoleIds, `/${interaction.commandName}`);
-    if (refusal !== undefined) {
-      await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
-      return;
-    }
+  async execute(interaction, context) {
+    const story = await storyToChange(interaction, context, `/${interaction.commandName}`);
+    if (story === undefined) return;
     const shard = shardOf(interaction);
     const memory = process.memoryUsage();
     const text = statusText({
       shard,
       guildsOnShard: interaction.client.guilds.cache.filter((guild) => guild.shardId === shard.id).size,
-      index: app.sources(),
-      reindexing: app.reindexing,
-      history: app.history?.store.status(),
-      stats,
+      story: story.story,
+      index: story.sources(),
+      reindexing: story.reindexing,
+      resident: context.app.residentStories(),
+      history: context.app.history?.store.status(),
+      stats: context.stats,
       process: { uptimeSeconds: process.uptime(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
     });
     await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
