@@ -178,7 +178,7 @@ describe('server B never reaches A’s story', () => {
 
     const asked = command(GUILD_A, 'story', sub('delete', [text('name', 'zebra-watch')]));
     const prompt = callbackOf(await asked.waitForReply(isCallback));
-    expect(prompt.data?.content).toContain('Delete the story `zebra-watch` (1 articles)?');
+    expect(prompt.data?.content).toContain('Delete the story `zebra-watch` (1 article)?');
     const confirm = prompt.data?.components?.[0]?.components.find((button) => button.label === 'Delete')?.custom_id ?? '';
     // The confirmation is A's editor's own: B pressing it is refused, and nothing is deleted.
     const foreign = harness.fake.sendButton({ guildId: GUILD_B, customId: confirm, memberPermissions: MANAGE_GUILD, user: EDITOR });

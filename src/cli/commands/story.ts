@@ -1,9 +1,10 @@
 /** `story -- list [--owner ID] | create <server id>/<name> | delete <server id>/<name>`: the stories, as /story manages them in Discord. */
 import type { App } from '../../app.js';
-import { parseStoryId } from '../../stories/story.js';
 import type { CliCommand, CliContext } from '../command.js';
 
 const USAGE = 'story -- list [--owner <server id>] | create <server id>/<name> | delete <server id>/<name>';
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 async function list(context: CliContext, app: App, owner: string | undefined): Promise<number> {
   const lines = [`${app.operator.id}: the operator's story (${app.operator.corpusDir})`];
@@ -11,7 +12,7 @@ async function list(context: CliContext, app: App, owner: string | undefined): P
     for (const listing of await app.listStories(each)) {
       if (listing.story.id === app.operator.id) continue;
       const channels = listing.channels.length === 0 ? '' : `, channels ${listing.channels.join(', ')}`;
-      lines.push(`${listing.story.id}: ${listing.articles} articles, ${listing.passages} passages${listing.isDefault ? ', the server default' : ''}${channels}`);
+      lines.push(`${listing.story.id}: ${count(listing.articles, 'article')}, ${count(listing.passages, 'passage')}${listing.isDefault ? ', the server default' : ''}${channels}`);
     }
   }
   context.stdout.write(`${lines.join('\n')}\n`);
@@ -33,8 +34,9 @@ export const story: CliCommand = {
     if ((action !== 'create' && action !== 'delete') || target === '') return usage();
     return context.withApp({ refresh: false, history: action === 'delete' }, async (app) => {
       if (action === 'create') {
-        const { owner, name } = parseStoryId(target);
-        const created = await app.createStory(owner, name);
+        // The name as typed, so a bad one is told the naming rule.
+        const slash = target.indexOf('/');
+        const created = await app.createStory(target.slice(0, Math.max(slash, 0)), target.slice(slash + 1));
         context.stdout.write(`Created ${created.id} (${created.corpusDir}); add articles with npm run article -- --story ${created.id} add <url|file>.\n`);
       } else {
         const doomed = app.storyById(target);

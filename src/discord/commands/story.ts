@@ -54,10 +54,12 @@ function shownName(story: Story): string {
   return isOperatorStory(story) ? `the shared story (\`${SHARED_STORY_NAME}\`)` : `\`${story.name}\``;
 }
 
+const articleCount = (n: number): string => `${n} article${n === 1 ? '' : 's'}`;
+
 function listingLine(listing: StoryListing): string {
   const channels = listing.channels.map((id) => channelMention(id));
   const where = [...(listing.isDefault ? ['the server default'] : []), ...(channels.length > 0 ? [`used in ${channels.join(', ')}`] : [])];
-  const size = `${listing.articles} article${listing.articles === 1 ? '' : 's'}, ${listing.passages} passage${listing.passages === 1 ? '' : 's'}`;
+  const size = `${articleCount(listing.articles)}, ${listing.passages} passage${listing.passages === 1 ? '' : 's'}`;
   return `• ${shownName(listing.story)}: ${size}${where.length > 0 ? ` · ${where.join(' · ')}` : ''}`;
 }
 
@@ -108,7 +110,7 @@ async function askToDelete(interaction: ChatInputCommandInteraction, context: Co
   await interaction.reply({
     flags: MessageFlags.Ephemeral,
     allowedMentions: { parse: [] },
-    content: `Delete the story \`${story.name}\` (${listing?.articles ?? 0} articles)? Its articles, index, questions and votes are removed for good, and channels reading it go back to the server default.`,
+    content: `Delete the story \`${story.name}\` (${articleCount(listing?.articles ?? 0)})? Its articles, index, questions and votes are removed for good, and channels reading it go back to the server default.`,
     components: [
       {
         type: ComponentType.ActionRow,
