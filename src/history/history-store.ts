@@ -59,7 +59,7 @@ export type HistoryStatus =
  * Schema versions, applied in order inside one transaction each; `PRAGMA user_version` records
  * how far a file has come. Add a step; never edit one that shipped.
  */
-const MIGRATIONS: readonly string[] = [
+export const HISTORY_MIGRATIONS: readonly string[] = [
   `CREATE TABLE questions (
      answer_id TEXT PRIMARY KEY,
      asked_at INTEGER NOT NULL,
@@ -124,12 +124,12 @@ export class HistoryStore {
     try {
       mkdirSync(dataDir, { recursive: true });
       try {
-        this.db = openSqlite(this.path, MIGRATIONS, BUSY_TIMEOUT_MS);
+        this.db = openSqlite(this.path, HISTORY_MIGRATIONS, BUSY_TIMEOUT_MS);
       } catch (error) {
         if (!isDamaged(error)) throw error;
         this.movedAside = moveAside(this.path);
         this.logger.error({ err: error, movedTo: this.movedAside }, 'the history database was damaged; moved it aside and started a new one');
-        this.db = openSqlite(this.path, MIGRATIONS, BUSY_TIMEOUT_MS);
+        this.db = openSqlite(this.path, HISTORY_MIGRATIONS, BUSY_TIMEOUT_MS);
       }
       this.statements = this.prepare(this.db);
     } catch (error) {

@@ -8,32 +8,13 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HISTORY_MIGRATIONS } from '../../src/history/history-store.js';
 import { memberHasher } from '../../src/member-id.js';
 import { EPHEMERAL, type Harness, MANAGE_GUILD, callbackOf, isCallback, isEdit, messageOf, startHarness } from '../support/bot-harness.js';
 import { snapshotFolder } from '../support/folder-snapshot.js';
 
-/** The previous release's schema, verbatim (history-store.ts, migration 1). */
-const SCHEMA_1 = `CREATE TABLE questions (
-     answer_id TEXT PRIMARY KEY,
-     asked_at INTEGER NOT NULL,
-     guild_id TEXT,
-     question TEXT NOT NULL,
-     answered INTEGER NOT NULL,
-     build_id TEXT NOT NULL,
-     top_score REAL,
-     passages TEXT NOT NULL
-   );
-   CREATE INDEX questions_asked_at ON questions (asked_at);
-   CREATE TABLE votes (
-     answer_id TEXT NOT NULL,
-     member TEXT NOT NULL,
-     vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
-     reason TEXT,
-     note TEXT,
-     voted_at INTEGER NOT NULL,
-     PRIMARY KEY (answer_id, member)
-   );
-   CREATE INDEX votes_voted_at ON votes (voted_at);`;
+/** The previous release's schema: its one migration (shipped migrations are never edited). */
+const [SCHEMA_1 = ''] = HISTORY_MIGRATIONS;
 
 const OLD_ANSWER = '1300000000000000001';
 const OLD_DECLINED = '1300000000000000002';
