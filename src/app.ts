@@ -53,6 +53,7 @@ export interface StoryListing {
 /** Loaded stories, for /status. */
 export interface ResidentStories {
   count: number;
+  /** Memory the servers' loaded indexes hold (the operator's is always loaded and not counted). */
   bytes: number;
   budgetBytes: number;
 }
@@ -168,10 +169,15 @@ class StoriesApp implements App {
     return loading;
   }
 
-  /** Evicts loaded stories, least recently used first, until the rest fit the budget; never the operator's, nor one in use. */
+  /** Memory the servers' loaded indexes hold: what the budget is for (the operator's index is loaded regardless). */
+  private serverStoryBytes(): number {
+    return [...this.settled.values()].reduce((sum, app) => sum + (isOperatorStory(app.story) ? 0 : app.memoryBytes), 0);
+  }
+
+  /** Evicts servers' loaded stories, least recently used first, until the rest fit the budget; never one in use. */
   private evictOverBudget(): void {
     const budget = this.deps.config.stories.memoryBudgetBytes;
-    let total = [...this.settled.values()].reduce((sum, app) => sum + app.memoryBytes, 0);
+    let total = this.serverStoryBytes();
     for (const id of this.loaded.keys()) {
       if (total <= budget) return;
       const app = this.settled.get(id);
@@ -219,10 +225,21 @@ class StoriesApp implements App {
       if (loaded !== undefined) this.forget(story.id, loaded);
       this.channels.forget(story.id);
       await this.deps.stories.delete(story);
-      const forgotten = this.deps.history?.store.forgetStory(story.id) ?? 0;
-      this.deps.logger.info({ story: story.id, historyRows: forgotten }, 'story deleted');
+      this.deps.logger.info({ story: story.id }, 'story deleted');
+      this.forgetHistory(story);
     } finally {
       lock.release();
+    }
+  }
+
+  /** The story's questions and votes go with it; a history database that fails to let them go is logged, not fatal (the story is gone). */
+  private forgetHistory(story: Story): void {
+    const store = this.deps.history?.store;
+    if (store === undefined) return;
+    try {
+      this.deps.logger.info({ story: story.id, rows: store.forgetStory(story.id) }, "deleted the story's history");
+    } catch (error) {
+      this.deps.logger.error({ err: error, story: story.id }, "could not delete the deleted story's history rows");
     }
   }
 
@@ -262,8 +279,7 @@ class StoriesApp implements App {
   }
 
   residentStories(): ResidentStories {
-    const apps = [...this.settled.values()];
-    return { count: apps.length, bytes: apps.reduce((sum, app) => sum + app.memoryBytes, 0), budgetBytes: this.deps.config.stories.memoryBudgetBytes };
+    return { count: this.settled.size, bytes: this.serverStoryBytes(), budgetBytes: this.deps.config.stories.memoryBudgetBytes };
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,8 @@ import type { Config } from './config.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { AppError, ErrorCodes, isAppError } from './errors.js';
 import { type BuildProgress, type BuildSummary, buildIndex } from './index/build-index.js';
-import { closeIndex, liveBuildId, loadIndex } from './index/index-store.js';
+import { HNSW_FILE, closeIndex, liveBuildId, loadIndex } from './index/index-store.js';
+import { RESIDENT_LIMIT_BYTES } from './index/file-bytes.js';
 import { lockReindex, tryLockReindex } from './index/reindex-lock.js';
 import { manifestMismatch } from './index/manifest.js';
 import { normalizeWord } from './index/terms.js';
@@ -136,7 +137,7 @@ export interface StoryApp {
   readonly reindexing: boolean;
   /** Questions being answered right now (an index is evicted from memory only when none are). */
   readonly answering: number;
-  /** Roughly the memory the loaded index takes (its files' bytes), for the memory budget. */
+  /** Roughly the memory the loaded index takes (its graph and the files read into memory), for the memory budget. */
   readonly memoryBytes: number;
   /** What the story does not cover yet, from the history; undefined without a working history database. */
   gaps(options: GapsOptions): Promise<GapsReport | undefined>;
@@ -182,9 +183,10 @@ export function emptyStory(): AppError {
   return new AppError(ErrorCodes.STORY_EMPTY, 'This story has no articles yet. A server manager can add one with /article add.');
 }
 
+/** Memory a loaded index holds: its vector graph, and each file small enough to be read into memory (file-bytes.ts). */
 function indexBytes(index: StoryIndex | undefined): number {
   if (index === undefined) return 0;
-  return Object.values(index.manifest.files).reduce((sum, file) => sum + file.bytes, 0);
+  return Object.entries(index.manifest.files).reduce((sum, [name, file]) => sum + (name === HNSW_FILE || file.bytes <= RESIDENT_LIMIT_BYTES ? file.bytes : 0), 0);
 }
 
 class LoadedStory implements StoryApp {

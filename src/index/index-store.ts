@@ -21,13 +21,15 @@ import { VectorIndex } from './vector-index.js';
 const CURRENT = 'CURRENT';
 const BUILDS = 'builds';
 const MANIFEST = 'manifest.json';
+/** The vector graph's file, which hnswlib holds in memory whole. */
+export const HNSW_FILE = 'vectors.hnsw';
 
 /** The data files of one build, each checksummed in the manifest. */
 const FILES = {
   passages: 'passages.bin',
   sentenceVectors: 'sentence-vectors.i8',
   passageVectors: 'passage-vectors.i8',
-  hnsw: 'vectors.hnsw',
+  hnsw: HNSW_FILE,
   /** Empty when the graph holds full vectors. */
   projection: 'projection.bin',
   lexical: 'lexical.bin',

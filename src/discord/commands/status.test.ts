@@ -29,7 +29,7 @@ describe('statusText', () => {
       '**Shard 1** of 4 · 1 server on this shard',
       "Story: `election-night` (this channel's)",
       'Index: 0 articles, 12 passages · model `use-lite` · built <t:1795633200:R> (build `20261125T190000000Z-abc123`) · a reindex is running here',
-      'Stories loaded here: 3 · their indexes 20 MB of the 256 MB budget (INDEX_MEMORY_MB)',
+      "Stories loaded here: 3 · servers' story indexes 20 MB of the 256 MB budget (INDEX_MEMORY_MB)",
       'Uptime: 1 h 1 min · answers served: 7',
       'Memory: 250 MB resident, 40 MB JavaScript heap',
       'History: **unavailable** (SQLITE_BUSY: database is locked); answering goes on, questions and votes are not recorded',

@@ -66,7 +66,7 @@ export function statusText(facts: StatusFacts): string {
     `**Shard ${facts.shard.id}** of ${facts.shard.count} · ${facts.guildsOnShard} server${facts.guildsOnShard === 1 ? '' : 's'} on this shard`,
     `Story: ${isOperatorStory(facts.story) ? "the operator's shared story" : `\`${facts.story.name}\``} (this channel's)`,
     indexLine(facts),
-    `Stories loaded here: ${resident.count} · their indexes ${megabytes(resident.bytes)} of the ${megabytes(resident.budgetBytes)} budget (INDEX_MEMORY_MB)`,
+    `Stories loaded here: ${resident.count} · servers' story indexes ${megabytes(resident.bytes)} of the ${megabytes(resident.budgetBytes)} budget (INDEX_MEMORY_MB)`,
     `Uptime: ${formatUptime(facts.process.uptimeSeconds)} · answers served: ${facts.stats.answersServed}`,
     `Memory: ${megabytes(facts.process.rssBytes)} resident, ${megabytes(facts.process.heapUsedBytes)} JavaScript heap`,
     historyLine(facts.history),
