@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --json] [-- --smoke] [-- --write]`: index-build and answer speed, HNSW
- * quality, cold start, memory, and a peer (Orama), measured on this machine. `--smoke` runs a
- * seconds-long version for CI; `--write` saves the report to bench/results.md and the figures to
- * bench/results.json.
+ * quality, cold start, memory, many stories at once, and a peer (Orama), measured on this machine.
+ * `--smoke` runs a seconds-long version for CI; `--write` saves the report to bench/results.md and
+ * the figures to bench/results.json; `--history` and `--stories` run only that part.
  */
 import { cpus, totalmem } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -28,11 +28,14 @@ import { loadRankingModel } from '../src/search/ranker.js';
 import { type SearchTools, searchStory } from '../src/search/search.js';
 import { buildForStart, measureColdStart } from './bench/cold-start.js';
 import { buildOramaPeer } from './bench/orama-peer.js';
+import { manyStoriesReport, measureManyStories } from './bench/many-stories.js';
 import { benchQuestions } from './bench/questions.js';
 import { median, percentile, round, timed, withPeakResidentMb } from './bench/stats.js';
 import { sentencePool, syntheticPassages, writeSyntheticCorpus } from './bench/synthetic-corpus.js';
 
-const { values: flags } = parseArgs({ options: { json: { type: 'boolean' }, smoke: { type: 'boolean' }, write: { type: 'boolean' }, history: { type: 'boolean' } } });
+const { values: flags } = parseArgs({
+  options: { json: { type: 'boolean' }, smoke: { type: 'boolean' }, write: { type: 'boolean' }, history: { type: 'boolean' }, stories: { type: 'boolean' } },
+});
 const smoke = flags.smoke === true;
 const SIZES = smoke ? [300] : [1_000, 10_000, 100_000];
 const PEER_SIZE = smoke ? 300 : 10_000;
@@ -40,6 +43,9 @@ const BATCH_SIZES = smoke ? [16, 32] : [8, 16, 32, 64];
 const BENCH_DIR = smoke ? 'data/bench-smoke' : 'data/bench';
 const MODEL_CACHE = '.cache/models';
 const PREFIXES = { queryPrefix: '', passagePrefix: '' };
+/** Server stories beside the operator's PEER_SIZE story, of 50 passages each, and the memory budget for them. */
+const MANY_STORIES = smoke ? 20 : 1_000;
+const STORY_BUDGET_MB = 256;
 
 const figures: Record<string, number> = {};
 /** Sizes in figure names as people say them: 10000 → "10k". */
@@ -222,7 +228,7 @@ async function hnswQuality(size: number, index: StoryIndex, indexDir: string, qu
   }
   const { ms: buildMs } = await timed(async () => VectorIndex.build(vectors, index.manifest.embedding.dimensions));
   const build = (await readFile(join(indexDir, 'CURRENT'), 'utf8')).trim();
-  const { ms: loadMs } = await timed(() => VectorIndex.read(join(indexDir, 'builds', build, 'vectors.hnsw'), index.manifest.embedding.dimensions, index.vectors.projection));
+  const { ms: loadMs } = await timed(() => VectorIndex.read(join(indexDir, 'builds', build, 'vectors.hnsw'), index.manifest.embedding.dimensions, index.vectors.projection, index.passages.length));
   figures[`hnsw_recall10_${label(size)}`] = round(found / (queryVectors.length * 10), 4);
   figures[`hnsw_recall10_strict_${label(size)}`] = round(foundStrict / (queryVectors.length * 10), 4);
   figures[`hnsw_build_s_${label(size)}`] = round(buildMs / 1000);
@@ -261,6 +267,7 @@ async function main(): Promise<void> {
   const questions = await benchQuestions(pool, smoke ? 60 : 500);
   const queryVectors = await Promise.all(questions.slice(0, smoke ? 20 : 200).map((q) => model.embedQuery(q)));
 
+  const stories: string[] = [];
   report.push('## Indexes and answers', '', '| passages | build s | build passages/s | build peak MB | unchanged reindex s | answer p50 ms | p95 | p99 | embed p50 | lexical p50 | vector p50 | evidence + ranking p50 | render p50 | HNSW recall@10 (strict) | HNSW build s | HNSW MB | HNSW load s |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   let largest: { corpusDir: string; indexDir: string } | undefined;
   for (const size of SIZES) {
@@ -287,6 +294,7 @@ async function main(): Promise<void> {
       figures[`orama_query_p50_ms_${label(size)}`] = round(median(oramaMs));
       figures[`orama_query_p99_ms_${label(size)}`] = round(percentile(oramaMs, 99));
       figures[`retrieval_p50_ms_${label(size)}`] = round(median(retrievalMs));
+      stories.push(...(await manyStories({ corpusDir, indexDir, index }, pool, model, questions)));
     }
     report.push(
       `| ${index.passages.length} | ${figures[`build_s_${label(size)}`] ?? '(saved)'} | ${figures[`build_passages_per_s_${label(size)}`] ?? '(saved)'} | ${figures[`build_peak_rss_mb_${label(size)}`] ?? '(saved)'} | ${figures[`reindex_unchanged_s_${label(size)}`]} | ${figures[`query_p50_ms_${label(size)}`]} | ${figures[`query_p95_ms_${label(size)}`]} | ${figures[`query_p99_ms_${label(size)}`]} | ${part('embed')} | ${part('lexical')} | ${part('vector')} | ${part('ranking')} | ${part('render')} | ${figures[`hnsw_recall10_${label(size)}`]} (${figures[`hnsw_recall10_strict_${label(size)}`]}) | ${figures[`hnsw_build_s_${label(size)}`]} | ${figures[`hnsw_mb_${label(size)}`]} | ${figures[`hnsw_load_s_${label(size)}`]} |`,
@@ -294,7 +302,7 @@ async function main(): Promise<void> {
     closeIndex(index);
     largest = { corpusDir, indexDir };
   }
-  report.push('', '"(saved)": the index came from an earlier run and was reused (then only the unchanged reindex is timed); delete `data/bench/index-N` to time a build.', '');
+  report.push('', '"(saved)": the index came from an earlier run and was reused (then only the unchanged reindex is timed); delete `data/bench/index-N` to time a build.', '', ...stories);
 
   progress('peer quality on the dev set…');
   await peerQuality(tools);
@@ -333,6 +341,37 @@ function historyLine(): string {
   return `- Answers at ${figures[`passages_${at}`]} passages while recording every question in the history database (SQLite, WAL), as the bot does: p50 ${figures[`query_p50_ms_${at}_history`]} ms, p99 ${figures[`query_p99_ms_${at}_history`]} ms; without it: p50 ${figures[`query_p50_ms_${at}_without_history`]} ms, p99 ${figures[`query_p99_ms_${at}_without_history`]} ms (two passes each, alternated). The write itself: ${figures.history_write_us_per_question} µs per question, after the answer.`;
 }
 
+/** The many-stories measurement beside the operator's story `operator` (the PEER_SIZE index); returns its report lines. */
+async function manyStories(operator: { corpusDir: string; indexDir: string; index: StoryIndex }, pool: string[], model: Embedder, questions: string[]): Promise<string[]> {
+  const measured = await measureManyStories({
+    benchDir: BENCH_DIR,
+    modelCacheDir: MODEL_CACHE,
+    operator: { ...operator, passages: syntheticPassages(pool, PEER_SIZE, PEER_SIZE) },
+    embedder: model,
+    stories: MANY_STORIES,
+    passagesPerStory: 50,
+    budgetMb: STORY_BUDGET_MB,
+    questions,
+    render: (result, story) => (result.answered ? answerMessage(result, 0, 'id') : declinedMessage(result, story.sources())),
+    progress,
+  });
+  Object.assign(figures, measured);
+  return manyStoriesReport(measured);
+}
+
+/** `npm run bench -- --stories`: only the many-stories measurement. */
+async function storiesOnly(): Promise<void> {
+  const started = performance.now();
+  const pool = await sentencePool();
+  const model = await embedder();
+  const questions = await benchQuestions(pool, smoke ? 60 : 500);
+  const operator = await benchIndex(PEER_SIZE, pool, model);
+  report.push(...(await manyStories(operator, pool, model, questions)));
+  closeIndex(operator.index);
+  await model.dispose();
+  figures.bench_seconds = round((performance.now() - started) / 1000, 1);
+}
+
 /** `npm run bench -- --history`: only the history database's cost, on the 10k index. */
 async function historyOnly(): Promise<void> {
   const started = performance.now();
@@ -349,7 +388,7 @@ async function historyOnly(): Promise<void> {
   report.push('## The history database', '', historyLine(), '');
 }
 
-await (flags.history ? historyOnly() : main());
+await (flags.history ? historyOnly() : flags.stories ? storiesOnly() : main());
 const header = [
   '# Benchmark results',
   '',

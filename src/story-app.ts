@@ -12,6 +12,7 @@ import { AppError, ErrorCodes, isAppError } from './errors.js';
 import { type BuildProgress, type BuildSummary, buildIndex } from './index/build-index.js';
 import { HNSW_FILE, closeIndex, liveBuildId, loadIndex } from './index/index-store.js';
 import { RESIDENT_LIMIT_BYTES } from './index/file-bytes.js';
+import { GRAPH_FIXED_BYTES } from './index/vector-index.js';
 import { lockReindex, tryLockReindex } from './index/reindex-lock.js';
 import { manifestMismatch } from './index/manifest.js';
 import { normalizeWord } from './index/terms.js';
@@ -183,10 +184,12 @@ export function emptyStory(): AppError {
   return new AppError(ErrorCodes.STORY_EMPTY, 'This story has no articles yet. A server manager can add one with /article add.');
 }
 
-/** Memory a loaded index holds: its vector graph, and each file small enough to be read into memory (file-bytes.ts). */
+/** Memory a loaded index holds: its vector graph if held (with hnswlib's fixed locks), and each file small enough to be read into memory (file-bytes.ts). */
 function indexBytes(index: StoryIndex | undefined): number {
   if (index === undefined) return 0;
-  return Object.entries(index.manifest.files).reduce((sum, [name, file]) => sum + (name === HNSW_FILE || file.bytes <= RESIDENT_LIMIT_BYTES ? file.bytes : 0), 0);
+  const graph = index.vectors.holdsGraph ? GRAPH_FIXED_BYTES + (index.manifest.files[HNSW_FILE]?.bytes ?? 0) : 0;
+  const files = Object.entries(index.manifest.files).reduce((sum, [name, file]) => sum + (name !== HNSW_FILE && file.bytes <= RESIDENT_LIMIT_BYTES ? file.bytes : 0), 0);
+  return graph + files;
 }
 
 class LoadedStory implements StoryApp {

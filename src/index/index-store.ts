@@ -118,7 +118,7 @@ export async function loadIndex(indexDir: string): Promise<StoryIndex> {
     const projectionBytes = contents.get(FILES.projection);
     const projection = projectionBytes && projectionBytes.byteLength > 0 ? Projection.fromBytes(projectionBytes) : undefined;
     if (projection && projection.inputDimensions !== dimensions) throw new Error('the projection does not match the model');
-    const vectors = await VectorIndex.read(join(dir, FILES.hnsw), dimensions, projection);
+    const vectors = await VectorIndex.read(join(dir, FILES.hnsw), dimensions, projection, passages.length);
     if (vectors.size !== passages.length) throw new Error('the vector index does not match the passages');
     const terms = JSON.parse(text(FILES.terms)) as TermsFile;
     return {
@@ -185,7 +185,7 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
       await writeFile(join(staging, name), content);
       files[name] = { bytes: Buffer.byteLength(content), sha256: sha256(content) };
     }
-    await index.vectors.write(join(staging, FILES.hnsw));
+    const serving = await index.vectors.write(join(staging, FILES.hnsw));
     files[FILES.hnsw] = await checksumOfFile(join(staging, FILES.hnsw));
     const complete: Manifest = { ...manifest, files };
     await writeFile(join(staging, MANIFEST), JSON.stringify(complete, null, 2));
@@ -197,7 +197,7 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
     await removeOtherBuilds(buildsDir, id);
     const { passages: _inMemory, passageVectors: _passageRecords, sentenceVectors: _sentenceRecords, ...rest } = index;
     const passages = PassageFile.open(join(buildDir, FILES.passages));
-    return { ...rest, buildId: id, manifest: complete, passages, ...openVectorRecords(buildDir, passages, dimensions) };
+    return { ...rest, vectors: serving, buildId: id, manifest: complete, passages, ...openVectorRecords(buildDir, passages, dimensions) };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

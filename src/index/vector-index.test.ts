@@ -63,6 +63,31 @@ describe('VectorIndex with a projected graph', () => {
     expect(found / (questions.length * 10)).toBeGreaterThanOrEqual(0.99);
   });
 
+  it('serves a small story without its graph, which would propose every passage anyway: the same hits, exactly', async () => {
+    const few = stored.slice(0, PROJECTION.rescoreDepth);
+    const fewRecords = join(scratch, 'few.i8');
+    await writeFile(fewRecords, Buffer.concat(few.map((vector) => encodeRecord(vector, model.dimensions))));
+    const fewFile = VectorRecordFile.open(fewRecords, few.map(() => 1), model.dimensions);
+    try {
+      const built = VectorIndex.build(few, model.dimensions);
+      expect(built.holdsGraph).toBe(true);
+      const served = await built.write(join(scratch, 'few.hnsw'));
+      const read = await VectorIndex.read(join(scratch, 'few.hnsw'), model.dimensions, undefined, few.length);
+      expect([served.holdsGraph, read.holdsGraph]).toEqual([false, false]);
+      for (const query of questions) {
+        const withGraph = built.search(query, 10, fewFile);
+        expect(read.search(query, 10, fewFile)).toEqual(withGraph);
+        expect(served.search(query, 10, fewFile)).toEqual(withGraph);
+      }
+      // One passage more and the graph is read and used.
+      const more = VectorIndex.build(stored.slice(0, PROJECTION.rescoreDepth + 1), model.dimensions);
+      await more.write(join(scratch, 'more.hnsw'));
+      expect((await VectorIndex.read(join(scratch, 'more.hnsw'), model.dimensions, undefined, PROJECTION.rescoreDepth + 1)).holdsGraph).toBe(true);
+    } finally {
+      fewFile.close();
+    }
+  });
+
   it('round-trips a projection through bytes, and refuses a truncated one', () => {
     const projection = Projection.fit(stored, model.dimensions, PROJECTION.dimensions);
     const bytes = projection.toBytes();

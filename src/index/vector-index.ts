@@ -1,7 +1,9 @@
 /**
  * @module vector-index: nearest passages to a question vector. An HNSW graph (hnswlib-node)
  * proposes candidates; the passages' full vectors, read from disk, score them exactly. Big graphs
- * hold vectors shortened by a projection (projection.ts), which halves their memory.
+ * hold vectors shortened by a projection (projection.ts), which halves their memory. A story with no
+ * more passages than the graph would propose anyway has every passage scored exactly, so its graph,
+ * which would decide nothing, is not held in memory (see GRAPH_FIXED_BYTES).
  */
 import hnswlib from 'hnswlib-node';
 import { Projection } from './projection.js';
@@ -25,6 +27,14 @@ export const HNSW_PARAMETERS = { space: 'ip', m: 16, efConstruction: 200, efSear
  */
 export const PROJECTION = { minPassages: 20_000, dimensions: 256, rescoreDepth: 100 } as const;
 
+/**
+ * Memory every loaded graph holds however small it is: hnswlib's HierarchicalNSW allocates 65,536
+ * label locks (std::mutex, 40 bytes each on Linux x86-64; hnswalg.h, MAX_LABEL_OPERATION_LOCKS). A
+ * 50-passage story's graph takes 2.6 MB that way against about 0.25 MB of data (measured: 1,000
+ * such stories loaded grew the process by 2.9 GB).
+ */
+export const GRAPH_FIXED_BYTES = 65_536 * 40;
+
 export interface VectorHit {
   /** Position in the passage list (the HNSW label). */
   passage: number;
@@ -32,14 +42,27 @@ export interface VectorHit {
   similarity: number;
 }
 
+/** Whether a graph of `size` passages would propose all of them to the exact scoring anyway. */
+function graphDecidesNothing(size: number): boolean {
+  return size <= PROJECTION.rescoreDepth;
+}
+
+type Graph = InstanceType<typeof HierarchicalNSW>;
+
 export class VectorIndex {
   private constructor(
-    private readonly hnsw: InstanceType<typeof HierarchicalNSW>,
+    /** Undefined when the graph would propose every passage anyway (a small story). */
+    private readonly hnsw: Graph | undefined,
     /** Undefined when the graph holds the full vectors. */
     readonly projection: Projection | undefined,
     readonly size: number,
   ) {
-    hnsw.setEf(HNSW_PARAMETERS.efSearch);
+    hnsw?.setEf(HNSW_PARAMETERS.efSearch);
+  }
+
+  /** Whether the graph is held in memory (it costs GRAPH_FIXED_BYTES and its file's size). */
+  get holdsGraph(): boolean {
+    return this.hnsw !== undefined;
   }
 
   /** @param minPassagesToProject from how many passages to project (a parameter for tests) */
@@ -56,21 +79,26 @@ export class VectorIndex {
     return new VectorIndex(hnsw, projection, vectors.length);
   }
 
-  static async read(file: string, dimensions: number, projection: Projection | undefined): Promise<VectorIndex> {
+  /** Reads the graph saved in `file`, unless `size` passages are so few that it would decide nothing. */
+  static async read(file: string, dimensions: number, projection: Projection | undefined, size: number): Promise<VectorIndex> {
+    if (graphDecidesNothing(size)) return new VectorIndex(undefined, projection, size);
     const hnsw = new HierarchicalNSW(HNSW_PARAMETERS.space, projection?.outputDimensions ?? dimensions);
     await hnsw.readIndex(file);
     return new VectorIndex(hnsw, projection, hnsw.getCurrentCount());
   }
 
-  async write(file: string): Promise<void> {
+  /** Saves the graph (a freshly built index holds it) and returns the index to serve from: without the graph when it decides nothing. */
+  async write(file: string): Promise<VectorIndex> {
+    if (this.hnsw === undefined) throw new Error('only a freshly built vector index can be saved');
     await this.hnsw.writeIndex(file);
+    return graphDecidesNothing(this.size) ? new VectorIndex(undefined, this.projection, this.size) : this;
   }
 
   /** The `limit` passages most similar to `query`, scored exactly on `fullVectors` (one record per passage). */
   search(query: Float32Array, limit: number, fullVectors: VectorRecordFile): VectorHit[] {
     const k = Math.min(Math.max(limit, PROJECTION.rescoreDepth), this.size);
     if (k === 0 || limit <= 0) return [];
-    const { neighbors } = this.hnsw.searchKnn(Array.from(this.projection ? this.projection.query(query) : query), k);
+    const neighbors = this.hnsw?.searchKnn(Array.from(this.projection ? this.projection.query(query) : query), k).neighbors ?? Array.from({ length: this.size }, (_, passage) => passage);
     return neighbors
       .map((passage) => ({ passage, similarity: fullVectors.similarities(passage, query)[0] ?? -1 }))
       .sort((a, b) => b.similarity - a.similarity || a.passage - b.passage)
