@@ -28,9 +28,9 @@ import { loadRankingModel } from '../src/search/ranker.js';
 import { type SearchTools, searchStory } from '../src/search/search.js';
 import { buildForStart, measureColdStart } from './bench/cold-start.js';
 import { buildOramaPeer } from './bench/orama-peer.js';
-import { manyStoriesReport, measureManyStories } from './bench/many-stories.js';
+import { manyStoriesFigures, manyStoriesReport, measureManyStories } from './bench/many-stories.js';
 import { benchQuestions } from './bench/questions.js';
-import { median, percentile, round, timed, withPeakResidentMb } from './bench/stats.js';
+import { label, median, percentile, round, timed, withPeakResidentMb } from './bench/stats.js';
 import { sentencePool, syntheticPassages, writeSyntheticCorpus } from './bench/synthetic-corpus.js';
 
 const { values: flags } = parseArgs({
@@ -48,8 +48,6 @@ const MANY_STORIES = smoke ? 20 : 1_000;
 const STORY_BUDGET_MB = 256;
 
 const figures: Record<string, number> = {};
-/** Sizes in figure names as people say them: 10000 → "10k". */
-const label = (size: number): string => (size >= 1000 && size % 1000 === 0 ? `${size / 1000}k` : String(size));
 const report: string[] = [];
 const progress = (message: string): void => {
   process.stderr.write(`${message}\n`);
@@ -355,7 +353,7 @@ async function manyStories(operator: { corpusDir: string; indexDir: string; inde
     render: (result, story) => (result.answered ? answerMessage(result, 0, 'id') : declinedMessage(result, story.sources())),
     progress,
   });
-  Object.assign(figures, measured);
+  Object.assign(figures, manyStoriesFigures(measured, label(PEER_SIZE)));
   return manyStoriesReport(measured);
 }
 
@@ -393,7 +391,7 @@ const header = [
   '# Benchmark results',
   '',
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${round(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}. Date: ${new Date().toISOString().slice(0, 10)}.`,
-  `Command: \`npm run bench${smoke ? ' -- --smoke' : ''}\` (${figures.bench_seconds} s).`,
+  `Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (${figures.bench_seconds} s).`,
   '',
 ];
 const markdown = [...header, ...report].join('\n');

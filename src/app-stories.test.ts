@@ -55,60 +55,69 @@ afterAll(async () => {
 describe('stories in the app', () => {
   it('answers each server’s story from its own articles only, and leaves the operator’s corpus as it was', async () => {
     const operatorCorpus = await snapshotFolder(config.corpusDir);
-    const zebras = await app.open(await app.createStory(SERVER_A, 'zebras'));
-    await expect(zebras.ask('Who opened the sanctuary?')).rejects.toMatchObject({ code: 'STORY_EMPTY' });
-    await zebras.addArticle(await articleFile('zebras', 'Zebra sanctuary opens', ZEBRAS), CONTRIBUTOR);
-    const harbour = await app.open(await app.createStory(SERVER_B, 'harbour'));
-    await harbour.addArticle(await articleFile('harbour', 'Storm closes Valparaíso port', HARBOUR), CONTRIBUTOR);
+    const zebras = await app.createStory(SERVER_A, 'zebras');
+    const harbour = await app.createStory(SERVER_B, 'harbour');
+    expect(await app.isEmpty(zebras)).toBe(true);
+    await app.using(zebras, async (story) => {
+      await expect(story.ask('Who opened the sanctuary?')).rejects.toMatchObject({ code: 'STORY_EMPTY' });
+      await story.addArticle(await articleFile('zebras', 'Zebra sanctuary opens', ZEBRAS), CONTRIBUTOR);
+    });
+    await app.using(harbour, async (story) => story.addArticle(await articleFile('harbour', 'Storm closes Valparaíso port', HARBOUR), CONTRIBUTOR));
+    expect(await app.isEmpty(zebras)).toBe(false);
 
-    expect((await zebras.ask('Who opened the zebra sanctuary?')).passages[0]?.passage.text).toContain('Mokoena');
-    const elsewhere = await harbour.ask('Who opened the zebra sanctuary?');
+    expect((await app.using(zebras, (story) => story.ask('Who opened the zebra sanctuary?'))).passages[0]?.passage.text).toContain('Mokoena');
+    const elsewhere = await app.using(harbour, (story) => story.ask('Who opened the zebra sanctuary?'));
     expect(elsewhere.passages.map((ranked) => ranked.passage.text).join(' ')).not.toMatch(/Mokoena|zebra/);
-    expect((await app.open(app.operator)).sources().articles.map((article) => article.title)).not.toContain('Zebra sanctuary opens');
+    expect((await app.operatorStory()).sources().articles.map((article) => article.title)).not.toContain('Zebra sanctuary opens');
     expect(await snapshotFolder(config.corpusDir)).toEqual(operatorCorpus);
 
-    app.useStory(SERVER_A, 'channel-1', zebras.story);
-    expect(app.storyOfChannel(SERVER_A, 'channel-1').id).toBe(zebras.story.id);
+    app.useStory(SERVER_A, 'channel-1', zebras);
+    expect(app.storyOfChannel(SERVER_A, 'channel-1').id).toBe(zebras.id);
+    expect(app.storyOfChannel(SERVER_A, 'thread-1', 'channel-1').id).toBe(zebras.id); // a thread in it
     expect(app.storyOfChannel(SERVER_A, 'channel-2').id).toBe(app.operator.id);
     expect(app.storyOfChannel(SERVER_B, 'channel-1').id).toBe(app.operator.id);
-    expect(() => app.useStory(SERVER_B, 'channel-9', zebras.story)).toThrow(expect.objectContaining({ code: 'STORY_NOT_FOUND' }));
-    expect(app.readableStory(zebras.story.id, SERVER_B)).toBeUndefined();
-    expect(app.changeRefusal(zebras.story, SERVER_B)).toBe('That story belongs to another server.');
+    expect(() => app.useStory(SERVER_B, 'channel-9', zebras)).toThrow(expect.objectContaining({ code: 'STORY_NOT_FOUND' }));
+    expect(app.readableStory(zebras.id, SERVER_B)).toBeUndefined();
+    expect(app.changeRefusal(zebras, SERVER_B)).toBe('That story belongs to another server.');
     expect(app.changeRefusal(app.operator, SERVER_A)).toContain('only the operator changes');
     expect(app.changeRefusal(app.operator, undefined)).toBeUndefined(); // the host's command line
   });
 
   it('locks each story on its own: a second reindex of one is refused while another story rebuilds and answers meanwhile', async () => {
-    const zebras = await app.open(app.storyNamed(SERVER_A, 'zebras'));
-    const harbour = await app.open(app.storyNamed(SERVER_B, 'harbour'));
-    await writeFile(join(zebras.story.corpusDir, 'counts.md'), Array.from({ length: 80 }, (_, k) => `Rangers counted ${k * 3 + 7} zebras at waterhole ${k + 1} on day ${k + 2}.`).join('\n\n'));
-    await writeFile(join(harbour.story.corpusDir, 'tides.md'), 'The port reopened on Thursday once the tide had fallen.');
-    const rebuilding = zebras.reindex();
-    expect(() => zebras.reindex()).toThrow(expect.objectContaining({ code: 'REINDEX_IN_PROGRESS' }));
-    expect(zebras.reindexing).toBe(true);
-    const other = await harbour.reindex();
-    expect(other.upToDate).toBe(false);
-    expect((await harbour.ask('When did the port reopen?')).passages[0]?.passage.text).toContain('Thursday');
-    expect((await rebuilding).passages).toBeGreaterThan(80);
+    const zebras = app.storyNamed(SERVER_A, 'zebras');
+    const harbour = app.storyNamed(SERVER_B, 'harbour');
+    await writeFile(join(zebras.corpusDir, 'counts.md'), Array.from({ length: 80 }, (_, k) => `Rangers counted ${k * 3 + 7} zebras at waterhole ${k + 1} on day ${k + 2}.`).join('\n\n'));
+    await writeFile(join(harbour.corpusDir, 'tides.md'), 'The port reopened on Thursday once the tide had fallen.');
+    await app.using(zebras, async (rebuilt) => {
+      const rebuilding = rebuilt.reindex();
+      expect(() => rebuilt.reindex()).toThrow(expect.objectContaining({ code: 'REINDEX_IN_PROGRESS' }));
+      expect(rebuilt.reindexing).toBe(true);
+      await app.using(harbour, async (other) => {
+        expect((await other.reindex()).upToDate).toBe(false);
+        expect((await other.ask('When did the port reopen?')).passages[0]?.passage.text).toContain('Thursday');
+      });
+      expect((await rebuilding).passages).toBeGreaterThan(80);
+    });
   });
 
-  it('evicts loaded stories beyond the memory budget, least recently used first, but never the operator’s', async () => {
+  it('releases stories nobody holds beyond the memory budget, least recently used first, never one in use nor the operator’s', async () => {
     const tight = await createApp({ ...config, stories: { ...config.stories, memoryBudgetBytes: 1 } }, { logger: createLogger('silent') });
     try {
-      await tight.open(tight.operator);
-      const zebras = await tight.open(tight.storyNamed(SERVER_A, 'zebras'));
-      expect(tight.residentStories().count).toBe(2);
-      // A story just opened is about to be asked, so it is never evicted at once.
-      await new Promise((resolve) => setTimeout(resolve, 2_100));
-      const harbour = await tight.open(tight.storyNamed(SERVER_B, 'harbour'));
-      expect(tight.residentStories().count).toBe(2); // the operator's and the newest
-      await new Promise((resolve) => setImmediate(resolve)); // its release finishes after the open that evicted it
-      expect(zebras.sources().buildId).toBeUndefined();
-      expect((await harbour.ask('When did the port reopen?')).answered).toBe(true);
-      // Asked again, the evicted story loads afresh.
-      const again = await tight.open(tight.storyNamed(SERVER_A, 'zebras'));
-      expect((await again.ask('Who opened the zebra sanctuary?')).passages[0]?.passage.text).toContain('Mokoena');
-      expect((await tight.open(tight.operator)).sources().buildId).toBeDefined();
+      const operator = await tight.operatorStory();
+      const zebras = tight.storyNamed(SERVER_A, 'zebras');
+      const harbour = tight.storyNamed(SERVER_B, 'harbour');
+      await tight.using(zebras, async (held) => {
+        // Over budget, but held: both stay loaded while in use, however long that takes.
+        await tight.using(harbour, async (other) => expect((await other.ask('When did the port reopen?')).answered).toBe(true));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect((await held.ask('Who opened the zebra sanctuary?')).passages[0]?.passage.text).toContain('Mokoena');
+      });
+      // Once returned, each was released: only the operator's is left.
+      expect(tight.residentStories().count).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(operator.sources().buildId).toBeDefined();
+      // Asked again, a released story loads afresh.
+      expect((await tight.using(zebras, (again) => again.ask('Who opened the zebra sanctuary?'))).passages[0]?.passage.text).toContain('Mokoena');
     } finally {
       await tight.close();
     }
@@ -116,8 +125,8 @@ describe('stories in the app', () => {
 
   it('deletes a story: files, channel bindings and history rows gone, the operator’s story refused', async () => {
     const zebras = app.storyNamed(SERVER_A, 'zebras');
-    const loaded = await app.open(zebras);
-    app.history?.store.recordQuestion({ answerId: '1', askedAt: Date.now(), guildId: SERVER_A, storyId: zebras.id, question: 'Who opened it?', answered: true, buildId: loaded.sources().buildId ?? '', passages: [] });
+    const buildId = await app.using(zebras, async (story) => story.sources().buildId ?? '');
+    app.history?.store.recordQuestion({ answerId: '1', askedAt: Date.now(), guildId: SERVER_A, storyId: zebras.id, question: 'Who opened it?', answered: true, buildId, passages: [] });
     app.history?.store.vote('1', 'hmac-sha256:aa', 1);
     await app.deleteStory(zebras);
     expect(existsSync(join(config.dataDir, 'stories', SERVER_A, 'zebras'))).toBe(false);
@@ -125,6 +134,9 @@ describe('stories in the app', () => {
     expect(app.history?.store.answerOf('1')).toBeUndefined();
     expect(app.history?.store.counts('1')).toEqual({ up: 0, down: 0 });
     expect(() => app.storyNamed(SERVER_A, 'zebras')).toThrow(expect.objectContaining({ code: 'STORY_NOT_FOUND' }));
+    // A question still on its way to the deleted story finds it gone, and makes no folder again.
+    await expect(app.using(zebras, async () => undefined)).rejects.toMatchObject({ code: 'STORY_NOT_FOUND' });
+    expect(existsSync(join(config.dataDir, 'stories', SERVER_A, 'zebras'))).toBe(false);
     await expect(app.deleteStory(app.operator)).rejects.toMatchObject({ code: 'STORY_FORBIDDEN' });
     expect((await app.listStories(SERVER_A)).map((listing) => listing.story.id)).toEqual([app.operator.id]);
   });

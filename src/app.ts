@@ -1,9 +1,8 @@
 /**
  * @module app: what both front ends (Discord bot, CLI) share: the engine, the history, and the
  * stories. Each server owns its stories; a channel reads the story bound to it, else its server's
- * default, else the operator's. A story's index is loaded on its first question and evicted, least
- * recently used first, when loaded indexes outgrow INDEX_MEMORY_MB; the operator's stays loaded.
- * One story's use cases live in story-app.ts.
+ * default, else the operator's. Stories are loaded on first use and released beyond INDEX_MEMORY_MB
+ * (story-cache.ts); one story's use cases live in story-app.ts.
  */
 import { limitConcurrency } from './concurrency-limit.js';
 import type { Config } from './config.js';
@@ -11,7 +10,7 @@ import { createTransformersEmbedder } from './embeddings/transformers-embedder.j
 import { AppError, ErrorCodes } from './errors.js';
 import type { BuildProgress } from './index/build-index.js';
 import { tryLockReindex } from './index/reindex-lock.js';
-import { readLiveManifest } from './index/index-store.js';
+import { liveBuildId, readLiveManifest } from './index/index-store.js';
 import { HistoryStore } from './history/history-store.js';
 import type { Logger } from './logger.js';
 import { memberHasher } from './member-id.js';
@@ -22,6 +21,7 @@ import { loadEnglishWords } from './search/dictionary.js';
 import { ChannelStories } from './stories/channel-stories.js';
 import { type Story, isOperatorStory, readableFrom } from './stories/story.js';
 import { StoryStore, corpusUsage } from './stories/story-store.js';
+import { StoryCache } from './story-cache.js';
 import { type Engine, type History, type IndexReload, type StoryApp, type StoryDeps, openStory } from './story-app.js';
 
 export type { AddedArticle, ChangeProgress, Contributor, Engine, GapsOptions, History, IndexReload, RemovedArticle, Sources, StoryApp } from './story-app.js';
@@ -36,8 +36,6 @@ const HISTORY_PURGE_INTERVAL_MS = DAY_MS;
  * the Discord client needs to stay prompt.
  */
 const CONCURRENT_SEARCHES = 4;
-/** A story opened this recently is about to be asked: never evicted yet. */
-const JUST_OPENED_MS = 2_000;
 
 /** One of a server's stories as `/story list` shows it. */
 export interface StoryListing {
@@ -62,16 +60,23 @@ export interface App {
   /** Set when opened with `history: true` (the bot); the command line records nothing. */
   readonly history: History | undefined;
   readonly operator: Story;
-  /** The story a channel reads: its binding, else its server's default, else the operator's. */
-  storyOfChannel(guildId: string | undefined, channelId: string | undefined): Story;
+  /** The story a channel reads: its binding (a thread: its own, else its channel's), else its server's default, else the operator's. */
+  storyOfChannel(guildId: string | undefined, channelId: string | undefined, parentChannelId?: string): Story;
   /** The story with this id when members of `guildId` may read it (their server's, or the operator's); undefined otherwise. */
   readableStory(storyId: string, guildId: string | undefined): Story | undefined;
   /** A story by id (the command line, which may reach every story); STORY_NOT_FOUND when there is none. */
   storyById(storyId: string): Story;
   /** One of the server's stories by the name its members type, or the operator's ("shared"); STORY_NOT_FOUND otherwise. */
   storyNamed(guildId: string, name: string): Story;
-  /** The story's use cases, its index loaded (or built) on first use. */
-  open(story: Story): Promise<StoryApp>;
+  /**
+   * Runs `work` on the story's use cases, its index loaded (or built) on first use, and held in
+   * memory until `work` finishes: what every interaction and command goes through.
+   */
+  using<T>(story: Story, work: (story: StoryApp) => Promise<T>): Promise<T>;
+  /** The operator's story, loaded (built if need be); it stays loaded, so it may be kept. */
+  operatorStory(): Promise<StoryApp>;
+  /** Whether the story has no index yet (no articles), answered without loading it. */
+  isEmpty(story: Story): Promise<boolean>;
   /** Why a change of the story from this server is refused, or undefined when it is allowed (`guildId` undefined: the host's CLI). */
   changeRefusal(story: Story, guildId: string | undefined): string | undefined;
   createStory(owner: string, name: string): Promise<Story>;
@@ -101,19 +106,18 @@ export interface AppOptions {
 }
 
 class StoriesApp implements App {
-  /** Loaded stories, least recently used first (a Map keeps insertion order; a use moves one to the end). */
-  private readonly loaded = new Map<string, Promise<StoryApp>>();
-  private readonly settled = new Map<string, StoryApp>();
-  private readonly lastOpened = new Map<string, number>();
+  private readonly cache: StoryCache;
   private readonly purgeTimer: NodeJS.Timeout | undefined;
   readonly operator: Story;
 
   constructor(
     private readonly deps: StoryDeps,
     private readonly channels: ChannelStories,
-    private readonly options: AppOptions,
+    options: AppOptions,
   ) {
     this.operator = deps.stories.operator;
+    const openOptions = { trustIndex: options.trustIndex ?? false, onBuildProgress: options.onBuildProgress };
+    this.cache = new StoryCache((story) => openStory(story, deps, openOptions), deps.config.stories.memoryBudgetBytes, deps.logger);
     const { history, logger, config } = deps;
     if (history) {
       const purge = (): void => {
@@ -129,9 +133,9 @@ class StoriesApp implements App {
     return this.deps.history;
   }
 
-  storyOfChannel(guildId: string | undefined, channelId: string | undefined): Story {
+  storyOfChannel(guildId: string | undefined, channelId: string | undefined, parentChannelId?: string): Story {
     if (guildId === undefined) return this.operator;
-    const bound = this.channels.storyIdOf(guildId, channelId);
+    const bound = this.channels.storyIdOf(guildId, [channelId, parentChannelId]);
     // A story deleted by another process since: its channels read the operator's story again.
     return (bound === undefined ? undefined : this.readableStory(bound, guildId)) ?? this.operator;
   }
@@ -149,50 +153,18 @@ class StoriesApp implements App {
     return this.deps.stories.named(guildId, name);
   }
 
-  open(story: Story): Promise<StoryApp> {
-    this.lastOpened.set(story.id, Date.now());
-    let loading = this.loaded.get(story.id);
-    if (loading !== undefined) {
-      this.loaded.delete(story.id);
-      this.loaded.set(story.id, loading);
-      return loading;
-    }
-    loading = openStory(story, this.deps, { trustIndex: this.options.trustIndex ?? false, onBuildProgress: this.options.onBuildProgress });
-    this.loaded.set(story.id, loading);
-    loading.then(
-      (app) => {
-        this.settled.set(story.id, app);
-        this.evictOverBudget();
-      },
-      () => this.loaded.delete(story.id),
-    );
-    return loading;
+  using<T>(story: Story, work: (story: StoryApp) => Promise<T>): Promise<T> {
+    return this.cache.use(story, work);
   }
 
-  /** Memory the servers' loaded indexes hold: what the budget is for (the operator's index is loaded regardless). */
-  private serverStoryBytes(): number {
-    return [...this.settled.values()].reduce((sum, app) => sum + (isOperatorStory(app.story) ? 0 : app.memoryBytes), 0);
+  operatorStory(): Promise<StoryApp> {
+    return this.cache.use(this.operator, async (story) => story);
   }
 
-  /** Evicts servers' loaded stories, least recently used first, until the rest fit the budget; never one in use. */
-  private evictOverBudget(): void {
-    const budget = this.deps.config.stories.memoryBudgetBytes;
-    let total = this.serverStoryBytes();
-    for (const id of this.loaded.keys()) {
-      if (total <= budget) return;
-      const app = this.settled.get(id);
-      const busy = app === undefined || app.reindexing || app.answering > 0 || Date.now() - (this.lastOpened.get(id) ?? 0) < JUST_OPENED_MS;
-      if (busy || isOperatorStory(app.story)) continue;
-      total -= app.memoryBytes;
-      this.forget(id, app);
-    }
-  }
-
-  private forget(id: string, app: StoryApp): void {
-    this.loaded.delete(id);
-    this.settled.delete(id);
-    this.lastOpened.delete(id);
-    app.close().catch((error: unknown) => this.deps.logger.warn({ err: error, story: id }, 'could not release an evicted index'));
+  async isEmpty(story: Story): Promise<boolean> {
+    const loaded = this.cache.loaded(story.id);
+    if (loaded !== undefined) return loaded.sources().buildId === undefined;
+    return (await liveBuildId(story.indexDir).catch(() => undefined)) === undefined;
   }
 
   changeRefusal(story: Story, guildId: string | undefined): string | undefined {
@@ -216,15 +188,14 @@ class StoriesApp implements App {
   }
 
   async deleteStory(story: Story): Promise<void> {
-    if (isOperatorStory(story)) throw new AppError(ErrorCodes.STORY_FORBIDDEN, "The operator's story cannot be deleted; it is the bot's CORPUS_DIR.");
-    const loaded = this.settled.get(story.id);
-    if (loaded?.reindexing) throw new AppError(ErrorCodes.REINDEX_IN_PROGRESS, 'A reindex or article change of that story is running; delete it when that finishes.');
+    if (this.cache.loaded(story.id)?.reindexing) throw new AppError(ErrorCodes.REINDEX_IN_PROGRESS, 'A reindex or article change of that story is running; delete it when that finishes.');
     // Held until the folder is gone, so no other process starts changing the story meanwhile.
     const lock = tryLockReindex(story.indexDir);
     try {
-      if (loaded !== undefined) this.forget(story.id, loaded);
-      this.channels.forget(story.id);
+      // Out of sight first: if that fails, nothing else has changed.
       await this.deps.stories.delete(story);
+      this.cache.forget(story.id);
+      this.channels.forget(story.id);
       this.deps.logger.info({ story: story.id }, 'story deleted');
       this.forgetHistory(story);
     } finally {
@@ -265,28 +236,27 @@ class StoriesApp implements App {
   }
 
   async reloadStory(storyId: string): Promise<IndexReload | undefined> {
-    const app = this.settled.get(storyId);
+    const app = this.cache.loaded(storyId);
     if (app === undefined) return undefined;
     if (this.deps.stories.find(storyId) === undefined) {
-      this.forget(storyId, app);
+      // Deleted by another process.
+      this.cache.forget(storyId);
       return undefined;
     }
     return app.reloadIndex();
   }
 
   async reloadLoaded(): Promise<void> {
-    await Promise.all([...this.settled.keys()].map((id) => this.reloadStory(id)));
+    await Promise.all(this.cache.loadedStories.map((app) => this.reloadStory(app.story.id)));
   }
 
   residentStories(): ResidentStories {
-    return { count: this.settled.size, bytes: this.serverStoryBytes(), budgetBytes: this.deps.config.stories.memoryBudgetBytes };
+    return { count: this.cache.count, bytes: this.cache.serverStoryBytes, budgetBytes: this.deps.config.stories.memoryBudgetBytes };
   }
 
   async close(): Promise<void> {
     clearInterval(this.purgeTimer);
-    await Promise.allSettled([...this.loaded.values()].map(async (loading) => (await loading).close()));
-    this.loaded.clear();
-    this.settled.clear();
+    await this.cache.closeAll();
     this.channels.close();
     this.deps.history?.store.close();
     await this.deps.tools.embedder.dispose();

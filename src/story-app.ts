@@ -5,6 +5,7 @@
  * whose rebuild fails is undone, so the folder matches the live index. A story without articles yet
  * has no index: it answers nothing until one is added.
  */
+import { existsSync } from 'node:fs';
 import type { Limited } from './concurrency-limit.js';
 import type { Config } from './config.js';
 import type { Embedder } from './embeddings/embedder.js';
@@ -28,7 +29,7 @@ import { searchableQuestion } from './question-text.js';
 import type { OutsideKnowledge, SearchOptions, SearchResult, SearchTools } from './search/search.js';
 import { searchStory } from './search/search.js';
 import { type Story, isOperatorStory } from './stories/story.js';
-import type { StoryStore } from './stories/story-store.js';
+import { type StoryStore, corpusUsage } from './stories/story-store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -172,6 +173,10 @@ async function rebuild(
     prefixes: { queryPrefix: config.model.queryPrefix, passagePrefix: config.model.passagePrefix },
     previous,
     ...(onProgress ? { onProgress } : {}),
+  }).catch((error: unknown) => {
+    // The loader's message names the folder on the host, which a server's members must not see.
+    if (!isOperatorStory(story) && isAppError(error, ErrorCodes.CORPUS_EMPTY)) throw new AppError(ErrorCodes.CORPUS_EMPTY, 'This story has no usable article to index yet; add one with /article add.', { cause: error });
+    throw error;
   });
   const { summary } = result;
   logger.info({ story: story.id, ...summary, skipped: summary.skipped.length }, summary.upToDate ? 'index already up to date' : 'index built');
@@ -197,6 +202,8 @@ class LoadedStory implements StoryApp {
   private building: Promise<unknown> | undefined;
   private reloading: Promise<IndexReload> | undefined;
   private inFlight = 0;
+  /** Who waits for the questions in flight to finish (close). */
+  private readonly drained: (() => void)[] = [];
 
   constructor(
     readonly story: Story,
@@ -229,6 +236,7 @@ class LoadedStory implements StoryApp {
       });
     } finally {
       this.inFlight -= 1;
+      if (this.inFlight === 0) for (const resume of this.drained.splice(0)) resume();
     }
   }
 
@@ -330,6 +338,9 @@ class LoadedStory implements StoryApp {
     return this.exclusive(async () => {
       const { corpusDir } = this.story;
       const { file, metadata } = await resolveArticle(corpusDir, name);
+      if (!isOperatorStory(this.story) && (await corpusUsage(corpusDir)).articles <= 1) {
+        throw new AppError(ErrorCodes.CORPUS_EMPTY, 'That is the story’s only article, and a story keeps at least one. To remove the whole story, use /story delete.');
+      }
       const retired = await retireArticle(corpusDir, file);
       this.deps.logger.info({ story: this.story.id, file, movedTo: retired.movedTo }, 'article removed from the corpus; reindexing');
       const summary = await this.rebuildLive(onProgress, retired.restore);
@@ -377,7 +388,7 @@ class LoadedStory implements StoryApp {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.building, this.reloading]);
-    while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
     if (this.index !== undefined) closeIndex(this.index);
     this.index = undefined;
   }
@@ -415,6 +426,8 @@ export interface OpenStoryOptions {
  */
 export async function openStory(story: Story, deps: StoryDeps, options: OpenStoryOptions): Promise<StoryApp> {
   const { logger } = deps;
+  // Deleted meanwhile: taking its lock below would make its folder again.
+  if (!isOperatorStory(story) && !existsSync(story.corpusDir)) throw new AppError(ErrorCodes.STORY_NOT_FOUND, 'That story has been deleted.');
   const { trustIndex } = options;
   let saved = await openSavedIndex(story, deps, trustIndex);
   if (saved.usable && saved.index) return new LoadedStory(story, deps, saved.index);

@@ -33,6 +33,11 @@ export async function withPeakResidentMb<T>(work: () => Promise<T>, everyMs = 50
   }
 }
 
+/** Sizes in figure names as people say them: 10000 → "10k". */
+export function label(size: number): string {
+  return size >= 1000 && size % 1000 === 0 ? `${size / 1000}k` : String(size);
+}
+
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

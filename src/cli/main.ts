@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     progress,
     story,
     withApp,
-    withStory: (options, work) => withApp(options, async (app) => work(await app.open(story))),
+    withStory: (options, work) => withApp(options, (app) => app.using(story, work)),
   };
   return command.run(context, parsed.values, parsed.positionals);
 }

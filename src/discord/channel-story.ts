@@ -4,23 +4,31 @@
  * in its custom id, which is checked again against the server that pressed it, so a crafted custom
  * id cannot reach another server's story.
  */
-import { type BaseInteraction, type ChatInputCommandInteraction, MessageFlags, type RepliableInteraction } from 'discord.js';
+import type { BaseInteraction, ChatInputCommandInteraction } from 'discord.js';
 import type { StoryApp } from '../app.js';
 import type { Story } from '../stories/story.js';
 import { type MemberInteraction, adminRefusal } from './admin-permission.js';
 import type { AnswerPlace, CommandContext } from './command.js';
+import { replyPrivately } from './private-reply.js';
 
 /** What a member reads when a button names a story their server cannot read, or a place not theirs. */
 export const FOREIGN_STORY = 'That button belongs to another server’s answer, so it does nothing here.';
 
-/** The story the interaction's channel reads. */
+/** The story the interaction's channel reads (a thread without a story of its own: its channel's). */
 export function channelStory(interaction: BaseInteraction, { app }: CommandContext): Story {
-  return app.storyOfChannel(interaction.guildId ?? undefined, interaction.channelId ?? undefined);
+  const { channel } = interaction;
+  const parentId = channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
+  return app.storyOfChannel(interaction.guildId ?? undefined, interaction.channelId ?? undefined, parentId);
 }
 
 /** Whether a remembered answer (or pending change) was made in the server the interaction comes from. */
 export function samePlace(place: AnswerPlace, interaction: BaseInteraction): boolean {
   return place.guildId === (interaction.guildId ?? undefined);
+}
+
+/** Why a button or form naming `storyId` does nothing here: the story was this server's and is gone, or it is another's. */
+export function unreachableStory(storyId: string, interaction: BaseInteraction): string {
+  return interaction.guildId !== null && storyId.startsWith(`${interaction.guildId}/`) ? 'That answer’s story has been deleted.' : FOREIGN_STORY;
 }
 
 /** The story a custom id names when the pressing server may read it; undefined otherwise. */
@@ -34,19 +42,12 @@ export function changeRefusal(interaction: MemberInteraction & Pick<BaseInteract
 }
 
 /**
- * For the admin commands: the channel's story, opened, when this member may change it; otherwise
- * they are told why, privately, and it is undefined.
+ * For the admin commands: runs `work` on the channel's story when this member may change it;
+ * otherwise they are told why, privately.
  */
-export async function storyToChange(interaction: ChatInputCommandInteraction, context: CommandContext, command: string): Promise<StoryApp | undefined> {
+export async function changeChannelStory(interaction: ChatInputCommandInteraction, context: CommandContext, command: string, work: (story: StoryApp) => Promise<void>): Promise<void> {
   const story = channelStory(interaction, context);
   const refusal = changeRefusal(interaction, context, story, command);
-  if (refusal !== undefined) {
-    await replyPrivately(interaction, refusal);
-    return undefined;
-  }
-  return context.app.open(story);
-}
-
-export function replyPrivately(interaction: RepliableInteraction, content: string): Promise<unknown> {
-  return interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  if (refusal !== undefined) await replyPrivately(interaction, refusal);
+  else await context.app.using(story, work);
 }

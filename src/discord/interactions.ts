@@ -2,10 +2,11 @@
  * @module interactions: routes each interaction to its command or button, and turns any failure
  * into one private, friendly reply (editing the deferred reply if there is one).
  */
-import { type BaseInteraction, type ButtonInteraction, DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type RepliableInteraction } from 'discord.js';
-import { type ErrorCode, ErrorCodes, isAppError } from '../errors.js';
+import { type BaseInteraction, type ButtonInteraction, DiscordAPIError, MessageFlags, RESTJSONErrorCodes } from 'discord.js';
+import { type AppError, type ErrorCode, ErrorCodes, isAppError } from '../errors.js';
 import { MORE_PASSAGES_PREFIX, answerMessage } from './answer-view.js';
 import { FOREIGN_STORY, samePlace } from './channel-story.js';
+import { replyPrivately } from './private-reply.js';
 import type { Command, CommandContext, MessageCommand } from './command.js';
 
 /** What a user reads when something fails; details go to the log, never to the channel. */
@@ -26,6 +27,11 @@ const STORY_REFUSALS: ReadonlySet<ErrorCode> = new Set([
   ErrorCodes.STORY_NOT_FOUND,
 ]);
 
+/** A request refused for a reason the member caused or can wait out, not a failure of the bot. */
+function isRefusal(error: unknown): error is AppError {
+  return isAppError(error) && (error.code === ErrorCodes.QUESTION_INVALID || error.code === ErrorCodes.REINDEX_IN_PROGRESS || STORY_REFUSALS.has(error.code));
+}
+
 /** Discord's answers when an interaction's token is no longer valid. */
 const EXPIRED_CODES: ReadonlySet<number | string> = new Set([
   RESTJSONErrorCodes.UnknownInteraction,
@@ -35,13 +41,6 @@ const EXPIRED_CODES: ReadonlySet<number | string> = new Set([
 
 function isExpired(error: unknown): error is DiscordAPIError {
   return error instanceof DiscordAPIError && EXPIRED_CODES.has(error.code);
-}
-
-async function replyPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
-  const message = { content, allowedMentions: { parse: [] } };
-  if (interaction.deferred && !interaction.replied) await interaction.editReply(message);
-  else if (interaction.replied) await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
-  else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
 }
 
 async function showMorePassages(interaction: ButtonInteraction, context: CommandContext): Promise<void> {
@@ -95,7 +94,7 @@ export function interactionHandler(
         context.logger.warn({ interaction: interaction.id, code: error.code, status: error.status }, 'interaction expired before the bot could answer it');
         return;
       }
-      if (isAppError(error, 'QUESTION_INVALID') || isAppError(error, 'REINDEX_IN_PROGRESS') || (isAppError(error) && STORY_REFUSALS.has(error.code))) {
+      if (isRefusal(error)) {
         context.logger.info({ interaction: interaction.id, code: error.code }, 'request refused');
       } else {
         context.logger.error({ err: error, interaction: interaction.id }, 'interaction failed');

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   // A shard serves the indexes the manager checked before spawning it: no corpus scan, no racing rebuilds.
   const app = await createApp(config, { logger, onBuildProgress: buildProgressLogger(logger), trustIndex: shard !== undefined, history: true });
   // The operator's story is loaded (built if need be) before logging in, and stays loaded; the others load on their first question.
-  await app.open(app.operator).catch(async (error: unknown) => {
+  await app.operatorStory().catch(async (error: unknown) => {
     await app.close();
     throw error;
   });

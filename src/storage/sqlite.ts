@@ -21,9 +21,9 @@ export function describeFailure(error: unknown): string {
 }
 
 /**
- * Opens (or creates) the database at `path` and applies the `migrations` it lacks, in order, each in
- * one transaction; `PRAGMA user_version` records how far a file has come. A migration that shipped
- * is never edited: a change is a new step.
+ * Opens (or creates) the database at `path` and applies the `migrations` it lacks, in order, in one
+ * transaction; `PRAGMA user_version` records how far a file has come. A migration that shipped is
+ * never edited: a change is a new step.
  */
 export function openSqlite(path: string, migrations: readonly string[], busyTimeoutMs: number): Database.Database {
   const db = new Database(path, { timeout: busyTimeoutMs });
@@ -33,13 +33,14 @@ export function openSqlite(path: string, migrations: readonly string[], busyTime
     db.pragma('synchronous = NORMAL');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
-    const version = Number(db.pragma('user_version', { simple: true }));
-    migrations.slice(version).forEach((step, k) => {
-      db.transaction(() => {
+    // Write-locked before the version is read: two processes starting at once (shards) cannot both apply a step.
+    db.transaction(() => {
+      const version = Number(db.pragma('user_version', { simple: true }));
+      for (const [k, step] of migrations.slice(version).entries()) {
         db.exec(step);
         db.pragma(`user_version = ${version + k + 1}`);
-      })();
-    });
+      }
+    }).immediate();
     return db;
   } catch (error) {
     db.close();

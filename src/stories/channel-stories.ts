@@ -64,10 +64,16 @@ export class ChannelStories {
     }
   }
 
-  /** The story id a channel reads by its own binding or its server's default; undefined = the operator's story. */
-  storyIdOf(guildId: string, channelId: string | undefined): string | undefined {
-    const bound = channelId === undefined ? undefined : this.statements.channelStory.get(guildId, channelId);
-    return bound?.story_id ?? this.statements.defaultStory.get(guildId)?.story_id;
+  /**
+   * The story id a channel reads: the first of `channelIds` bound to one (a thread, then the channel
+   * it is in), else its server's default; undefined = the operator's story.
+   */
+  storyIdOf(guildId: string, channelIds: readonly (string | undefined)[]): string | undefined {
+    for (const channelId of channelIds) {
+      const bound = channelId === undefined ? undefined : this.statements.channelStory.get(guildId, channelId);
+      if (bound !== undefined) return bound.story_id;
+    }
+    return this.statements.defaultStory.get(guildId)?.story_id;
   }
 
   /** The server's default story id; undefined = the operator's story. */

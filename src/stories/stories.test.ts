@@ -1,6 +1,6 @@
 /** Stories on disk and which one each channel reads: names, limits, layout, bindings across reopen. */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTempDir } from '../../tests/support/temp-dir.js';
@@ -85,6 +85,10 @@ describe('StoryStore', () => {
       expect(store.list(SERVER)).toEqual([]);
       await expect(store.delete(story)).rejects.toMatchObject({ code: 'STORY_NOT_FOUND' });
       await expect(store.delete(store.operator)).rejects.toMatchObject({ code: 'STORY_FORBIDDEN' });
+      // What a deletion can leave behind (a question in flight making the index folder again) does not block the name.
+      await mkdir(join(dir, 'data', 'stories', SERVER, 'gone', 'index'), { recursive: true });
+      expect(store.find(story.id)).toBeUndefined();
+      expect((await store.create(SERVER, 'gone')).id).toBe(story.id);
     }));
 });
 
@@ -92,20 +96,24 @@ describe('ChannelStories', () => {
   it('gives a channel its binding, else the server default, else none (the operator’s), kept across reopening', () =>
     withTempDir('bindings', async (dir) => {
       const channels = ChannelStories.open(dir);
-      expect(channels.storyIdOf(SERVER, 'c1')).toBeUndefined();
+      expect(channels.storyIdOf(SERVER, ['c1'])).toBeUndefined();
       channels.setDefault(SERVER, `${SERVER}/default-story`);
       channels.bind(SERVER, 'c1', `${SERVER}/bound`);
       channels.bind(SERVER, 'c1', `${SERVER}/rebound`);
-      expect(channels.storyIdOf(SERVER, 'c1')).toBe(`${SERVER}/rebound`);
-      expect(channels.storyIdOf(SERVER, 'c2')).toBe(`${SERVER}/default-story`);
-      expect(channels.storyIdOf(OTHER, 'c1')).toBeUndefined();
+      expect(channels.storyIdOf(SERVER, ['c1'])).toBe(`${SERVER}/rebound`);
+      expect(channels.storyIdOf(SERVER, ['c2'])).toBe(`${SERVER}/default-story`);
+      // A thread reads its own binding, else its channel's, else the default.
+      expect(channels.storyIdOf(SERVER, ['thread', 'c1'])).toBe(`${SERVER}/rebound`);
+      channels.bind(SERVER, 'thread', `${SERVER}/own`);
+      expect(channels.storyIdOf(SERVER, ['thread', 'c1'])).toBe(`${SERVER}/own`);
+      expect(channels.storyIdOf(OTHER, ['c1'])).toBeUndefined();
       channels.close();
 
       const reopened = ChannelStories.open(dir);
-      expect(reopened.channelsOf(SERVER)).toEqual([{ channelId: 'c1', storyId: `${SERVER}/rebound` }]);
+      expect(reopened.channelsOf(SERVER)).toEqual([{ channelId: 'c1', storyId: `${SERVER}/rebound` }, { channelId: 'thread', storyId: `${SERVER}/own` }]);
       reopened.forget(`${SERVER}/rebound`);
       reopened.forget(`${SERVER}/default-story`);
-      expect(reopened.storyIdOf(SERVER, 'c1')).toBeUndefined();
+      expect(reopened.storyIdOf(SERVER, ['c1'])).toBeUndefined();
       expect(reopened.defaultOf(SERVER)).toBeUndefined();
       reopened.close();
     }));

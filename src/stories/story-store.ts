@@ -10,7 +10,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { AppError, ErrorCodes } from '../errors.js';
-import { OPERATOR, type Story, isOperatorStory, operatorStory, ownerFolder, parseStoryId, serverStory, storyName } from './story.js';
+import { OPERATOR, STORIES_FOLDER, type Story, isOperatorStory, normalizedName, operatorStory, ownerFolder, parseStoryId, serverStory, storyName } from './story.js';
 
 /** How much a story's corpus holds, for the limits of a public bot. */
 export interface StoryUsage {
@@ -62,9 +62,9 @@ export class StoryStore {
 
   /** A server's story by the name its members type, or STORY_NOT_FOUND (never another server's). */
   named(owner: string, typed: string): Story {
-    const wanted = typed.trim().toLowerCase();
+    const wanted = normalizedName(typed);
     if (wanted === this.operator.name) return this.operator;
-    const story = this.find(`${owner}/${wanted.replace(/[\s_]+/g, '-')}`);
+    const story = this.find(`${owner}/${wanted}`);
     if (story === undefined) throw new AppError(ErrorCodes.STORY_NOT_FOUND, `This server has no story called "${typed.trim().slice(0, 40)}". See /story list.`);
     return story;
   }
@@ -87,7 +87,7 @@ export class StoryStore {
   /** Every server that has stories (the CLI lists them all). */
   owners(): string[] {
     try {
-      return readdirSync(join(this.config.dataDir, 'stories')).filter((name) => !name.startsWith('.')).sort();
+      return readdirSync(join(this.config.dataDir, STORIES_FOLDER)).filter((name) => !name.startsWith('.')).sort();
     } catch {
       return [];
     }
@@ -106,8 +106,11 @@ export class StoryStore {
     try {
       await mkdir(folder);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new AppError(ErrorCodes.STORY_EXISTS, `This server already has a story called "${name}".`);
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (existsSync(story.corpusDir)) throw new AppError(ErrorCodes.STORY_EXISTS, `This server already has a story called "${name}".`);
+      // What a deletion left behind (a question in flight recreating its index folder): no story, so clear it.
+      await rm(folder, { recursive: true, force: true });
+      await mkdir(folder);
     }
     await mkdir(story.corpusDir);
     return story;

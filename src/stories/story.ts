@@ -35,9 +35,14 @@ export function isOperatorStory(story: Pick<Story, 'owner'>): boolean {
   return story.owner === OPERATOR;
 }
 
-/** A name as typed ("Election night") → the story's name ("election-night"), or STORY_NAME_INVALID. */
+/** A name as typed ("Election night") in the form story names take ("election-night"), checked or not. */
+export function normalizedName(typed: string): string {
+  return typed.trim().toLowerCase().replace(/[\s_]+/g, '-');
+}
+
+/** A name as typed → the story's name, or STORY_NAME_INVALID. */
 export function storyName(typed: string): string {
-  const name = typed.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const name = normalizedName(typed);
   if (name === SHARED_STORY_NAME) throw new AppError(ErrorCodes.STORY_NAME_INVALID, `"${SHARED_STORY_NAME}" is the bot operator's story; pick another name.`);
   if (name.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(name)) {
     throw new AppError(

@@ -125,6 +125,15 @@ describe('a server makes a story of its own', () => {
     expect(callbackOf(await suggest(GUILD_B).waitForReply(isCallback))).toEqual({ type: 8, data: { choices: [] } });
     expect(await privateReply(command(GUILD_B, 'story', sub('list')))).not.toMatch(/zebra/);
   });
+
+  it('makes the story the server default with default:true, and binds one channel back to the shared story', async () => {
+    const asDefault = command(GUILD_A, 'story', sub('use', [text('name', 'zebra-watch'), { name: 'default', type: 5, value: true }]), { channelId: UNBOUND });
+    expect(await privateReply(asDefault)).toContain('Every channel without a story of its own now reads `zebra-watch`');
+    expect(JSON.stringify((await ask(GUILD_A, QUESTION, snowflake())).body)).toContain('Mokoena'); // any channel not bound
+    expect(await privateReply(command(GUILD_A, 'story', sub('use', [text('name', 'shared')]), { channelId: UNBOUND }))).toContain('now reads the shared story');
+    expect(JSON.stringify((await ask(GUILD_A, QUESTION, UNBOUND)).body)).not.toMatch(A_ONLY);
+    expect(await privateReply(command(GUILD_A, 'story', sub('list')))).toContain('`zebra-watch`: 1 article, 4 passages · the server default · used in <#');
+  });
 });
 
 describe('server B never reaches A’s story', () => {
@@ -161,7 +170,7 @@ describe('server B never reaches A’s story', () => {
     await ask(GUILD_B, 'Who won the 1998 World Cup?');
     const gapsA = await privateReply(command(GUILD_A, 'gaps', [], { channelId: BOUND }));
     expect(gapsA).not.toContain('1998 World Cup');
-    expect(gapsA).toContain(': 1 questions in the last 30 days');
+    expect(gapsA).toContain(': 2 questions in the last 30 days'); // both asked of A's story: in the bound channel and through the default
     const gapsC = await privateReply(command(GUILD_C, 'gaps', []));
     expect(gapsC).not.toMatch(A_ONLY);
   });

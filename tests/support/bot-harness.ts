@@ -80,7 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const settings = { ...config.discord, token: HARNESS_TOKEN, apiUrl: fake.apiUrl };
   const start = async (): Promise<{ app: App; bot: Bot }> => {
     const app = await createApp(config, { logger: logs.logger, history: true });
-    await app.open(app.operator);
+    await app.operatorStory();
     const bot = await startBot({ settings, app, logger: logs.logger, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
     return { app, bot };
   };
@@ -90,7 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     indexDir,
     fake,
     ...(await start()),
-    operator: () => harness.app.open(harness.app.operator),
+    operator: () => harness.app.operatorStory(),
     logs,
     ask: (question, user) => fake.sendCommand({ name: 'ask', options: [{ name: 'question', type: 3, value: question }], ...(user ? { user } : {}) }),
     async restart(whileStopped) {

@@ -6,7 +6,7 @@ export async function openOperatorStory(config: Config, options: AppOptions): Pr
   const app = await createApp(config, options);
   let story: StoryApp;
   try {
-    story = await app.open(app.operator);
+    story = await app.operatorStory();
   } catch (error) {
     await app.close();
     throw error;

@@ -21,7 +21,7 @@ export const gaps: CliCommand = {
       return 2;
     }
     return context.withApp({ refresh: false, history: true }, async (app) => {
-      const report = await (await app.open(context.story)).gaps({ guildId: typeof values.guild === 'string' ? values.guild : undefined, days, limit });
+      const report = await app.using(context.story, (story) => story.gaps({ guildId: typeof values.guild === 'string' ? values.guild : undefined, days, limit }));
       if (report === undefined) {
         const status = app.history?.store.status();
         context.stderr.write(`The history database cannot be read${status && !status.ok ? ` (${status.reason})` : ''}.\n`);

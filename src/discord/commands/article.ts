@@ -19,8 +19,9 @@ import { ACCEPTED_EXTENSIONS } from '../../corpus/web/document-kind.js';
 import type { IndexedArticle } from '../../index/story-index.js';
 import { adminCommandData } from '../admin-permission.js';
 import { escapeQuoted } from '../answer-view.js';
-import { FOREIGN_STORY, changeRefusal, channelStory, replyPrivately, samePlace, storyNamedBy, storyToChange } from '../channel-story.js';
+import { FOREIGN_STORY, changeRefusal, channelStory, samePlace, storyNamedBy, changeChannelStory } from '../channel-story.js';
 import type { Command, CommandContext } from '../command.js';
+import { replyPrivately } from '../private-reply.js';
 import { runCorpusChange } from '../corpus-change.js';
 import { EMBED_LIMITS, trimAtWord } from '../limits.js';
 
@@ -136,7 +137,8 @@ async function suggest(interaction: AutocompleteInteraction, context: CommandCon
     return;
   }
   const typed = interaction.options.getFocused().trim().toLowerCase();
-  const matches = (await context.app.open(story)).sources().articles.filter((a) => typed === '' || a.title.toLowerCase().includes(typed) || a.file.toLowerCase().includes(typed));
+  const { articles } = await context.app.using(story, async (opened) => opened.sources());
+  const matches = articles.filter((a) => typed === '' || a.title.toLowerCase().includes(typed) || a.file.toLowerCase().includes(typed));
   await interaction.respond(
     matches.slice(0, MAX_SUGGESTIONS).map((a) => ({ name: suggestionName(a), value: a.file.slice(0, CHOICE_LIMIT) })),
   );
@@ -164,14 +166,15 @@ async function confirmRemoval(interaction: ButtonInteraction, context: CommandCo
     await interaction.update({ content: `Kept **${escapeMarkdown(pending.title)}**; nothing was removed.`, components: [], allowedMentions: { parse: [] } });
     return;
   }
-  const opened = await context.app.open(story);
-  const outcome = await runCorpusChange(interaction, context, {
-    story: opened,
-    start: (onProgress) => opened.removeArticle(pending.file, onProgress),
-    acknowledge: () => interaction.update({ content: `Removing **${escapeMarkdown(pending.title)}**…`, components: [], allowedMentions: { parse: [] } }),
-    refuseBusy: () => interaction.reply({ content: BUSY, flags: MessageFlags.Ephemeral }),
-    failureText: (reason) => `${reason ?? 'Removing the article failed with an unexpected error (see the bot logs).'}\nThe article is still in the story.`,
-  });
+  const outcome = await context.app.using(story, (opened) =>
+    runCorpusChange(interaction, context, {
+      story: opened,
+      start: (onProgress) => opened.removeArticle(pending.file, onProgress),
+      acknowledge: () => interaction.update({ content: `Removing **${escapeMarkdown(pending.title)}**…`, components: [], allowedMentions: { parse: [] } }),
+      refuseBusy: () => interaction.reply({ content: BUSY, flags: MessageFlags.Ephemeral }),
+      failureText: (reason) => `${reason ?? 'Removing the article failed with an unexpected error (see the bot logs).'}\nThe article is still in the story.`,
+    }),
+  );
   if (outcome === undefined) return;
   const { result, shardNote } = outcome;
   const lines = [
@@ -186,10 +189,9 @@ export const article = {
   data,
 
   async execute(interaction, context) {
-    const story = await storyToChange(interaction, context, '/article');
-    if (story === undefined) return;
-    if (interaction.options.getSubcommand() === 'add') await add(interaction, context, story);
-    else await askToRemove(interaction, context, story);
+    await changeChannelStory(interaction, context, '/article', (story) =>
+      interaction.options.getSubcommand() === 'add' ? add(interaction, context, story) : askToRemove(interaction, context, story),
+    );
   },
 
   autocomplete: suggest,

@@ -28,8 +28,9 @@ import type { StoryApp } from '../../app.js';
 import type { Story } from '../../stories/story.js';
 import { emptyStory } from '../../story-app.js';
 import { ANSWER_ACTIONS, type AnswerRef, answerKey, answerMessage, declinedMessage, escapeQuoted, parseAnswerKey, withFeedback, withVoteCounts } from '../answer-view.js';
-import { FOREIGN_STORY, channelStory, replyPrivately, samePlace, storyNamedBy } from '../channel-story.js';
+import { FOREIGN_STORY, channelStory, samePlace, storyNamedBy, unreachableStory } from '../channel-story.js';
 import type { Command, CommandContext } from '../command.js';
+import { replyPrivately } from '../private-reply.js';
 
 /** Discord's own cap for the option; the engine would read no further anyway. */
 export const MAX_QUESTION_LENGTH = 300;
@@ -88,11 +89,9 @@ async function answerQuestion(interaction: AnsweringInteraction, context: Comman
   stats.answersServed += 1;
 }
 
-/** The story, opened; while it has no articles, STORY_EMPTY, thrown before deferring so the refusal is private. */
-async function answerableStory(story: Story, { app }: CommandContext): Promise<StoryApp> {
-  const opened = await app.open(story);
-  if (opened.sources().buildId === undefined) throw emptyStory();
-  return opened;
+/** STORY_EMPTY while the story has no articles: thrown before deferring, so the refusal is private (see interactions.ts). */
+async function refuseEmpty(story: Story, { app }: CommandContext): Promise<void> {
+  if (await app.isEmpty(story)) throw emptyStory();
 }
 
 /** Whether the member may ask now; if not, they have been told when they may. */
@@ -183,7 +182,7 @@ async function pressButton(interaction: ButtonInteraction, context: CommandConte
   const answer = parseAnswerKey(key);
   // Checked before anything is shown or stored: a crafted custom id may name another server's story.
   if (storyNamedBy(answer.storyId, interaction, context) === undefined) {
-    await replyPrivately(interaction, FOREIGN_STORY);
+    await replyPrivately(interaction, unreachableStory(answer.storyId, interaction));
     return;
   }
   if (action === ANSWER_ACTIONS.up || action === ANSWER_ACTIONS.down) await vote(interaction, context, answer, action === ANSWER_ACTIONS.up ? 1 : -1);
@@ -207,18 +206,18 @@ async function submitModal(interaction: ModalSubmitInteraction, context: Command
   const answer = parseAnswerKey(key);
   const story = storyNamedBy(answer.storyId, interaction, context);
   if (story === undefined) {
-    await replyPrivately(interaction, FOREIGN_STORY);
+    await replyPrivately(interaction, unreachableStory(answer.storyId, interaction));
     return;
   }
   if (action === FOLLOW_UP_SUBMIT) {
     const question = interaction.fields.getTextInputValue('question');
     searchableQuestion(question);
-    const opened = await answerableStory(story, context);
+    await refuseEmpty(story, context);
     if (!(await takeTurn(interaction, context))) return;
     const chain = earlierQuestions(interaction, context, answer);
     const ephemeral = chain.ephemeral ?? interaction.message?.flags.has(MessageFlags.Ephemeral) ?? false;
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    await answerQuestion(interaction, context, { story: opened, question, earlier: chain.questions, ephemeral });
+    await context.app.using(story, (opened) => answerQuestion(interaction, context, { story: opened, question, earlier: chain.questions, ephemeral }));
   } else if (action === REASON_SUBMIT) {
     const [reason] = interaction.fields.getStringSelectValues('reason');
     const note = interaction.fields.getTextInputValue('note').trim();
@@ -247,12 +246,13 @@ export const ask = {
     const question = interaction.options.getString('question', true);
     // Nothing to search: thrown before deferring, so the refusal is private (see interactions.ts) and costs no turn.
     searchableQuestion(question);
-    const story = await answerableStory(channelStory(interaction, context), context);
+    const story = channelStory(interaction, context);
+    await refuseEmpty(story, context);
     if (!(await takeTurn(interaction, context))) return;
     const ephemeral = interaction.options.getBoolean('private') ?? false;
-    // Defer first: Discord drops an interaction not acknowledged within 3 seconds.
+    // Defer before the story is loaded: Discord drops an interaction not acknowledged within 3 seconds.
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    await answerQuestion(interaction, context, { story, question, earlier: [], ephemeral });
+    await context.app.using(story, (opened) => answerQuestion(interaction, context, { story: opened, question, earlier: [], ephemeral }));
   },
 
   pressButton,

@@ -21,9 +21,11 @@ export const check = {
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     // A claim is searched like a question; the engine reads no further than a question's length.
-    const story = await context.app.open(channelStory(interaction, context));
-    const result = await story.ask(trimAtWord(claim, MAX_QUESTION_LENGTH));
-    const message = result.answered ? answerMessage(result, 0, undefined) : declinedMessage(result, story.sources());
+    const { result, sources } = await context.app.using(channelStory(interaction, context), async (story) => ({
+      result: await story.ask(trimAtWord(claim, MAX_QUESTION_LENGTH)),
+      sources: story.sources(),
+    }));
+    const message = result.answered ? answerMessage(result, 0, undefined) : declinedMessage(result, sources);
     const [embed] = message.embeds;
     if (embed) {
       embed.title = 'Checked against the story';

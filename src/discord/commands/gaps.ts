@@ -2,7 +2,7 @@
 import { MessageFlags } from 'discord.js';
 import { formatGaps } from '../../history/gaps.js';
 import { adminCommandData } from '../admin-permission.js';
-import { storyToChange } from '../channel-story.js';
+import { changeChannelStory } from '../channel-story.js';
 import type { Command } from '../command.js';
 import { EMBED_LIMITS, trimAtWord } from '../limits.js';
 
@@ -22,18 +22,18 @@ export const gaps = {
   ),
 
   async execute(interaction, context) {
-    const story = await storyToChange(interaction, context, '/gaps');
-    if (story === undefined) return;
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const days = interaction.options.getInteger('days') ?? DEFAULT_DAYS;
-    const report = await story.gaps({ guildId: interaction.guildId ?? undefined, days, limit: ENTRIES_PER_LIST });
-    if (report === undefined) {
-      await interaction.editReply({ content: 'The history database is unavailable, so there is nothing to report (see /status and the bot log).' });
-      return;
-    }
-    await interaction.editReply({
-      allowedMentions: { parse: [] },
-      embeds: [{ title: 'Gaps in the story', color: GAPS_COLOUR, description: codeBlock(formatGaps(report, days), EMBED_LIMITS.description) }],
+    await changeChannelStory(interaction, context, '/gaps', async (story) => {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const days = interaction.options.getInteger('days') ?? DEFAULT_DAYS;
+      const report = await story.gaps({ guildId: interaction.guildId ?? undefined, days, limit: ENTRIES_PER_LIST });
+      if (report === undefined) {
+        await interaction.editReply({ content: 'The history database is unavailable, so there is nothing to report (see /status and the bot log).' });
+        return;
+      }
+      await interaction.editReply({
+        allowedMentions: { parse: [] },
+        embeds: [{ title: 'Gaps in the story', color: GAPS_COLOUR, description: codeBlock(formatGaps(report, days), EMBED_LIMITS.description) }],
+      });
     });
   },
 } satisfies Command;

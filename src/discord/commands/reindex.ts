@@ -2,7 +2,7 @@
 import { MessageFlags } from 'discord.js';
 import type { BuildSummary } from '../../index/build-index.js';
 import { adminCommandData } from '../admin-permission.js';
-import { storyToChange } from '../channel-story.js';
+import { changeChannelStory } from '../channel-story.js';
 import type { Command } from '../command.js';
 import { runCorpusChange } from '../corpus-change.js';
 import { MESSAGE_CONTENT_LIMIT, trimAtWord } from '../limits.js';
@@ -32,16 +32,15 @@ export const reindex = {
   data: adminCommandData('reindex', "Rebuild this channel's story index after its corpus changed (server managers only)"),
 
   async execute(interaction, context) {
-    const story = await storyToChange(interaction, context, `/${interaction.commandName}`);
-    if (story === undefined) return;
-    const outcome = await runCorpusChange(interaction, context, {
-      story,
-      start: (onProgress) => story.reindex(onProgress),
-      acknowledge: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
-      refuseBusy: () => interaction.reply({ content: 'A reindex is already running; the new index will be live when it finishes.', flags: MessageFlags.Ephemeral }),
-      failureText: (reason) => `Reindex failed: ${reason ?? 'an unexpected error (see the bot logs)'}\nThe previous index is still answering questions.`,
+    await changeChannelStory(interaction, context, `/${interaction.commandName}`, async (story) => {
+      const outcome = await runCorpusChange(interaction, context, {
+        story,
+        start: (onProgress) => story.reindex(onProgress),
+        acknowledge: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+        refuseBusy: () => interaction.reply({ content: 'A reindex is already running; the new index will be live when it finishes.', flags: MessageFlags.Ephemeral }),
+        failureText: (reason) => `Reindex failed: ${reason ?? 'an unexpected error (see the bot logs)'}\nThe previous index is still answering questions.`,
+      });
+      if (outcome !== undefined) await interaction.editReply({ content: summaryText(outcome.result, outcome.shardNote), allowedMentions: { parse: [] } });
     });
-    if (outcome === undefined) return;
-    await interaction.editReply({ content: summaryText(outcome.result, outcome.shardNote), allowedMentions: { parse: [] } });
   },
 } satisfies Command;

@@ -5,7 +5,7 @@ import type { ResidentStories, Sources } from '../../app.js';
 import type { HistoryStatus } from '../../history/history-store.js';
 import { type Story, isOperatorStory } from '../../stories/story.js';
 import { adminCommandData } from '../admin-permission.js';
-import { storyToChange } from '../channel-story.js';
+import { changeChannelStory } from '../channel-story.js';
 import type { BotStats, Command } from '../command.js';
 
 export interface ProcessFigures {
@@ -22,7 +22,8 @@ export interface StatusFacts {
   story: Pick<Story, 'name' | 'owner'>;
   index: Sources;
   reindexing: boolean;
-  resident: ResidentStories;
+  /** Stories loaded in this process; shown to the operator's servers only. */
+  resident: ResidentStories | undefined;
   /** The history database's state; undefined when the process keeps none. */
   history: HistoryStatus | undefined;
   stats: BotStats;
@@ -66,7 +67,7 @@ export function statusText(facts: StatusFacts): string {
     `**Shard ${facts.shard.id}** of ${facts.shard.count} · ${facts.guildsOnShard} server${facts.guildsOnShard === 1 ? '' : 's'} on this shard`,
     `Story: ${isOperatorStory(facts.story) ? "the operator's shared story" : `\`${facts.story.name}\``} (this channel's)`,
     indexLine(facts),
-    `Stories loaded here: ${resident.count} · servers' story indexes ${megabytes(resident.bytes)} of the ${megabytes(resident.budgetBytes)} budget (INDEX_MEMORY_MB)`,
+    ...(resident === undefined ? [] : [`Stories loaded here: ${resident.count} · servers' story indexes ${megabytes(resident.bytes)} of the ${megabytes(resident.budgetBytes)} budget (INDEX_MEMORY_MB)`]),
     `Uptime: ${formatUptime(facts.process.uptimeSeconds)} · answers served: ${facts.stats.answersServed}`,
     `Memory: ${megabytes(facts.process.rssBytes)} resident, ${megabytes(facts.process.heapUsedBytes)} JavaScript heap`,
     historyLine(facts.history),
@@ -84,21 +85,22 @@ export const status = {
   data: adminCommandData('status', 'Shard, index, uptime, answers and memory of the bot process you reach (server managers only)'),
 
   async execute(interaction, context) {
-    const story = await storyToChange(interaction, context, `/${interaction.commandName}`);
-    if (story === undefined) return;
-    const shard = shardOf(interaction);
-    const memory = process.memoryUsage();
-    const text = statusText({
-      shard,
-      guildsOnShard: interaction.client.guilds.cache.filter((guild) => guild.shardId === shard.id).size,
-      story: story.story,
-      index: story.sources(),
-      reindexing: story.reindexing,
-      resident: context.app.residentStories(),
-      history: context.app.history?.store.status(),
-      stats: context.stats,
-      process: { uptimeSeconds: process.uptime(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+    await changeChannelStory(interaction, context, `/${interaction.commandName}`, async (story) => {
+      const shard = shardOf(interaction);
+      const memory = process.memoryUsage();
+      const text = statusText({
+        shard,
+        guildsOnShard: interaction.client.guilds.cache.filter((guild) => guild.shardId === shard.id).size,
+        story: story.story,
+        index: story.sources(),
+        reindexing: story.reindexing,
+        // Other servers' stories are the operator's business only.
+        resident: isOperatorStory(story.story) ? context.app.residentStories() : undefined,
+        history: context.app.history?.store.status(),
+        stats: context.stats,
+        process: { uptimeSeconds: process.uptime(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+      });
+      await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     });
-    await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
   },
 } satisfies Command;

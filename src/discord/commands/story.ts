@@ -17,8 +17,10 @@ import {
 import type { StoryListing } from '../../app.js';
 import { SHARED_STORY_NAME, type Story, isOperatorStory } from '../../stories/story.js';
 import { adminCommandData, adminRefusal } from '../admin-permission.js';
-import { FOREIGN_STORY, replyPrivately, samePlace } from '../channel-story.js';
+import { FOREIGN_STORY, samePlace } from '../channel-story.js';
 import type { Command, CommandContext } from '../command.js';
+import { userMessageFor } from '../interactions.js';
+import { replyPrivately } from '../private-reply.js';
 import { EMBED_LIMITS, trimAtWord } from '../limits.js';
 
 const CONFIRM = 'confirm';
@@ -149,9 +151,8 @@ async function confirmDeletion(interaction: ButtonInteraction, context: CommandC
   try {
     await context.app.deleteStory(story);
   } catch (error) {
-    context.logger.info({ err: error, story: story.id }, 'story deletion refused or failed');
-    const reason = error instanceof Error ? error.message : String(error);
-    await interaction.editReply({ content: `The story \`${story.name}\` was not deleted: ${reason}` });
+    context.logger.warn({ err: error, story: story.id }, 'story deletion refused or failed');
+    await interaction.editReply({ content: `The story \`${story.name}\` was not deleted. ${userMessageFor(error)}` });
     return;
   }
   await interaction.editReply({ content: `Deleted the story \`${story.name}\`: its articles, index, questions and votes are gone.` });
