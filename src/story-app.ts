@@ -189,12 +189,19 @@ export function emptyStory(): AppError {
   return new AppError(ErrorCodes.STORY_EMPTY, 'This story has no articles yet. A server manager can add one with /article add.');
 }
 
-/** Memory a loaded index holds: its vector graph if held (with hnswlib's fixed locks), and each file small enough to be read into memory (file-bytes.ts). */
+/**
+ * JavaScript memory a loaded index grows per passage as it answers: its term maps, and the passages
+ * and terms the search keeps for the next question. Measured on 50-passage stories (garbage
+ * collected): 323 KB of resident memory each, of which the files and graph are 138 KB.
+ */
+const JS_BYTES_PER_PASSAGE = 4 * 1024;
+
+/** Memory a loaded index holds: its vector graph if held (with hnswlib's fixed locks), each file small enough to be read into memory (file-bytes.ts), and its JavaScript objects. */
 function indexBytes(index: StoryIndex | undefined): number {
   if (index === undefined) return 0;
   const graph = index.vectors.holdsGraph ? GRAPH_FIXED_BYTES + (index.manifest.files[HNSW_FILE]?.bytes ?? 0) : 0;
   const files = Object.entries(index.manifest.files).reduce((sum, [name, file]) => sum + (name !== HNSW_FILE && file.bytes <= RESIDENT_LIMIT_BYTES ? file.bytes : 0), 0);
-  return graph + files;
+  return graph + files + index.manifest.passageCount * JS_BYTES_PER_PASSAGE;
 }
 
 class LoadedStory implements StoryApp {

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,5 +31,16 @@ describe('file bytes', () => {
       file.close();
       expect(() => file.read(0, 1)).toThrow('closed');
     }
+  });
+
+  it('keeps no file descriptor for a file held in memory (a bot holds thousands of small index files)', () => {
+    const descriptors = (): number => readdirSync('/proc/self/fd').length;
+    const before = descriptors();
+    const inMemory = Array.from({ length: 20 }, () => FileBytes.open(path));
+    expect(descriptors()).toBe(before);
+    const onDisk = Array.from({ length: 20 }, () => FileBytes.open(path, 999));
+    expect(descriptors()).toBe(before + 20);
+    for (const file of [...inMemory, ...onDisk]) file.close();
+    expect(descriptors()).toBe(before);
   });
 });
