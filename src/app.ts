@@ -85,6 +85,8 @@ export interface App {
   /** Removes the story's files, channel bindings and history; refused while it is being changed. */
   deleteStory(story: Story): Promise<void>;
   listStories(guildId: string): Promise<StoryListing[]>;
+  /** The stories a server may bind, by name (the operator's first), without reading their indexes: what suggestions need. */
+  storyNames(guildId: string): string[];
   /** Every server that has stories (the command line lists them all). */
   storyOwners(): string[];
   /** Switches a loaded story to the index another process built (undefined: not loaded here, it loads fresh when asked). */
@@ -229,6 +231,10 @@ class StoriesApp implements App {
       };
     };
     return Promise.all([this.operator, ...this.deps.stories.list(guildId)].map(listing));
+  }
+
+  storyNames(guildId: string): string[] {
+    return [this.operator, ...this.deps.stories.list(guildId)].map((story) => story.name);
   }
 
   storyOwners(): string[] {

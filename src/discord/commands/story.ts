@@ -166,7 +166,7 @@ async function suggest(interaction: AutocompleteInteraction, context: CommandCon
     return;
   }
   const typed = interaction.options.getFocused().trim().toLowerCase();
-  const names = (await context.app.listStories(guildId)).map((listing) => listing.story.name);
+  const names = context.app.storyNames(guildId);
   const offered = interaction.options.getSubcommand() === 'delete' ? names.filter((name) => name !== SHARED_STORY_NAME) : names;
   await interaction.respond(
     offered
