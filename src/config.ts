@@ -60,6 +60,9 @@ const settingsSchema = z.object({
   DISCORD_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be a server id (17-20 digits)').optional()),
   DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be an application id (17-20 digits)').optional()),
+  DISCORD_PUBLIC_KEY: optionalText.pipe(z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits the Developer Portal shows as "Public Key"').optional()),
+  HTTP_PORT: integerSetting(8080, 0, 65_535),
+  HTTP_HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
   ADMIN_ROLE_IDS: idList('role'),
   ADMIN_GUILD_IDS: idList('server'),
   MAX_STORIES_PER_SERVER: integerSetting(10, 1, 1000),
@@ -125,6 +128,8 @@ export interface DiscordSettings {
   askCooldownSeconds: number;
   /** Shards `npm run start:sharded` spawns; undefined = Discord's recommendation (/gateway/bot). */
   totalShards: number | undefined;
+  /** `npm run start:http`: the key Discord's signatures are checked with (required there), and where to listen. */
+  http: { publicKey: string | undefined; port: number; host: string };
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -163,6 +168,7 @@ export function loadConfig(environment: Environment): Config {
       adminRoleIds: settings.ADMIN_ROLE_IDS,
       askCooldownSeconds: settings.ASK_COOLDOWN_SECONDS,
       totalShards: settings.TOTAL_SHARDS,
+      http: { publicKey: settings.DISCORD_PUBLIC_KEY?.toLowerCase(), port: settings.HTTP_PORT, host: settings.HTTP_HOST },
     },
   };
 }

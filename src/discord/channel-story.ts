@@ -15,10 +15,8 @@ import { replyPrivately } from './private-reply.js';
 export const FOREIGN_STORY = 'That button belongs to another server’s answer, so it does nothing here.';
 
 /** The story the interaction's channel reads (a thread without a story of its own: its channel's). */
-export function channelStory(interaction: BaseInteraction, { app }: CommandContext): Story {
-  const { channel } = interaction;
-  const parentId = channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
-  return app.storyOfChannel(interaction.guildId ?? undefined, interaction.channelId ?? undefined, parentId);
+export function channelStory(interaction: BaseInteraction, { app, threadParentOf }: CommandContext): Story {
+  return app.storyOfChannel(interaction.guildId ?? undefined, interaction.channelId ?? undefined, threadParentOf(interaction));
 }
 
 /** Whether a remembered answer (or pending change) was made in the server the interaction comes from. */

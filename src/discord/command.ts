@@ -1,6 +1,7 @@
 /** @module command: what a slash command file exports (the discord.js guide's layout), and what it is given. */
 import type {
   AutocompleteInteraction,
+  BaseInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
   ContextMenuCommandBuilder,
@@ -35,6 +36,8 @@ export interface CommandContext {
   /** When not empty, only members holding one of these roles may run /reindex and /status. */
   adminRoleIds: readonly string[];
   stats: BotStats;
+  /** The channel a thread belongs to (undefined outside threads), as the transport that carried the interaction knows it. */
+  threadParentOf(interaction: BaseInteraction): string | undefined;
 }
 
 /** Where an answer was given: a button pressed in another server is refused. */

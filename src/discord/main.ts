@@ -5,7 +5,7 @@
 import { createApp } from '../app.js';
 import { isAppError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { buildProgressLogger, fail, readBotConfig } from './bot-settings.js';
+import { buildProgressLogger, fail, readBotConfig, stopOnSignals } from './bot-settings.js';
 import { startBot } from './bot.js';
 
 async function main(): Promise<void> {
@@ -26,18 +26,10 @@ async function main(): Promise<void> {
   const bot = await startBot({ settings: config.discord, app, logger });
   logger.info({ seconds: Number(((performance.now() - started) / 1000).toFixed(2)) }, 'ready to answer');
 
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, inFlight: bot.inFlight }, 'shutting down after the answers in flight');
+  stopOnSignals(logger, async () => {
     await bot.stop();
     await app.close();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', (signal) => void shutdown(signal));
-  process.on('SIGTERM', (signal) => void shutdown(signal));
+  }, () => bot.inFlight);
 }
 
 main().catch((error: unknown) => {

@@ -56,13 +56,14 @@ afterAll(async () => {
   await site?.stop();
 });
 
-function command(guildId: string, name: string, options: CommandOption[], extra: { channelId?: string; manager?: boolean } = {}): Interaction {
+function command(guildId: string, name: string, options: CommandOption[], extra: { channelId?: string; threadParentId?: string; manager?: boolean } = {}): Interaction {
   return harness.fake.sendCommand({
     guildId,
     name,
     options,
     user: EDITOR,
     ...(extra.channelId === undefined ? {} : { channelId: extra.channelId }),
+    ...(extra.threadParentId === undefined ? {} : { threadParentId: extra.threadParentId }),
     ...(extra.manager === false ? {} : { memberPermissions: MANAGE_GUILD }),
   });
 }
@@ -111,6 +112,9 @@ describe('a server makes a story of its own', () => {
     expect(first?.name).toBe(`1. ${TITLE}`);
     expect(first?.value).toContain('Minister Thandiwe Mokoena opened the Okavango zebra sanctuary');
     expect(customIds(answerInA.body)).toContain(`ask:up:${answerInA.interaction.id}:${GUILD_A}/zebra-watch`);
+    // A thread in the bound channel reads the channel's story.
+    const inThread = command(GUILD_A, 'ask', [text('question', QUESTION)], { manager: false, threadParentId: BOUND });
+    expect(JSON.stringify(messageOf(await inThread.waitForReply(isEdit, 20_000)))).toContain('Mokoena');
     // Another channel of A still reads the server default, the operator's story.
     expect(JSON.stringify((await ask(GUILD_A, QUESTION, UNBOUND)).body)).not.toMatch(A_ONLY);
   });
@@ -170,7 +174,7 @@ describe('server B never reaches A’s story', () => {
     await ask(GUILD_B, 'Who won the 1998 World Cup?');
     const gapsA = await privateReply(command(GUILD_A, 'gaps', [], { channelId: BOUND }));
     expect(gapsA).not.toContain('1998 World Cup');
-    expect(gapsA).toContain(': 2 questions in the last 30 days'); // both asked of A's story: in the bound channel and through the default
+    expect(gapsA).toContain(': 3 questions in the last 30 days'); // all asked of A's story: in the bound channel, its thread and through the default
     const gapsC = await privateReply(command(GUILD_C, 'gaps', []));
     expect(gapsC).not.toMatch(A_ONLY);
   });

@@ -6,7 +6,8 @@ import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type App, type StoryApp, createApp } from '../../src/app.js';
 import { type Environment, loadConfig } from '../../src/config.js';
-import { type Bot, startBot } from '../../src/discord/bot.js';
+import { startBot } from '../../src/discord/bot.js';
+import { startHttpBot } from '../../src/discord/http/interactions-server.js';
 import { type FakeDiscord, type FakeDiscordOptions, type FakeUser, type Interaction, type RecordedRequest, guildIdForShard, startFakeDiscord } from './fake-discord.js';
 import { type LogCapture, captureLogs } from './log-capture.js';
 import { makeTempDir } from './temp-dir.js';
@@ -38,7 +39,7 @@ export interface Harness {
   app: App;
   /** The operator's story, as the bot has it loaded. */
   operator(): Promise<StoryApp>;
-  bot: Bot;
+  bot: RunningBot;
   logs: LogCapture;
   /** Sends `/ask question:<question>` as `user`. */
   ask(question: string, user?: FakeUser): Interaction;
@@ -47,7 +48,26 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** What the tests need of either transport's bot. */
+export interface RunningBot {
+  /** The HTTP transport's address. */
+  url?: string;
+  readonly inFlight: number;
+  stop(): Promise<void>;
+}
+
+/** How Discord delivers interactions to the bot: the gateway (`npm start`) or signed HTTP POSTs (`npm run start:http`). */
+export type Transport = 'gateway' | 'http';
+
+let defaultTransport: Transport = 'gateway';
+/** For the files that run a gateway test file's cases again over HTTP (tests/e2e/http/). */
+export function useTransport(transport: Transport): void {
+  defaultTransport = transport;
+}
+
 export interface HarnessOptions {
+  /** @default 'gateway', or what useTransport chose */
+  transport?: Transport;
   /** Settings on top of the scratch folders (e.g. ASK_COOLDOWN_SECONDS). */
   env?: Environment;
   fake?: FakeDiscordOptions;
@@ -57,7 +77,8 @@ export interface HarnessOptions {
   maxInFlight?: number;
 }
 
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness(given: HarnessOptions = {}): Promise<Harness> {
+  const options = { transport: defaultTransport, ...given };
   const scratch = await makeTempDir('bot');
   const corpusDir = join(scratch, 'corpus');
   const indexDir = join(scratch, 'index');
@@ -78,10 +99,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const logs = captureLogs();
   const settings = { ...config.discord, token: HARNESS_TOKEN, apiUrl: fake.apiUrl };
-  const start = async (): Promise<{ app: App; bot: Bot }> => {
+  const limits = options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight };
+  const start = async (): Promise<{ app: App; bot: RunningBot }> => {
     const app = await createApp(config, { logger: logs.logger, history: true });
     await app.operatorStory();
-    const bot = await startBot({ settings, app, logger: logs.logger, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
+    if (options.transport !== 'http') return { app, bot: await startBot({ settings, app, logger: logs.logger, ...limits }) };
+    const http = { publicKey: fake.publicKey, port: 0, host: '127.0.0.1' };
+    const bot = await startHttpBot({ settings: { ...settings, http }, app, logger: logs.logger, ...limits });
+    bot.markReady();
+    fake.deliverTo(`${bot.url}/interactions`);
     return { app, bot };
   };
   const harness: Harness = {
@@ -99,7 +125,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await harness.app.close();
       await whileStopped?.();
       Object.assign(harness, await start());
-      await fake.waitFor(() => (fake.identifies.length > identified ? true : undefined), 10_000);
+      if (options.transport !== 'http') await fake.waitFor(() => (fake.identifies.length > identified ? true : undefined), 10_000);
     },
     async stop() {
       await harness.bot.stop();

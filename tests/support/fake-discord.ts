@@ -1,5 +1,5 @@
 /** @module fake-discord: a stand-in for Discord's REST API and gateway on 127.0.0.1, driving the real discord.js Client and recording what it sends. */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
@@ -39,6 +39,17 @@ export interface FakeDiscordOptions {
 
 export interface FakeUser { id: string; username?: string }
 
+/** One interaction POSTed to the bot's HTTP endpoint, and how the endpoint answered. */
+export interface Delivery {
+  interactionId: string;
+  /** The HTTP status, or 0 when the request failed (refused connection, reset). */
+  status: number;
+  /** The endpoint's reply body, parsed. */
+  body: unknown;
+  sentAt: number;
+  answeredAt: number;
+}
+
 export interface Interaction {
   id: string;
   token: string;
@@ -73,6 +84,8 @@ export interface UploadedFile {
 export interface CommandOptions {
   guildId?: string;
   channelId?: string;
+  /** The interaction comes from a thread (channelId, or a new id) in this channel; the gateway is told of the thread first. */
+  threadParentId?: string;
   name: string;
   options?: CommandOption[];
   /** Attachment options' files by attachment id (the id is the option's value). */
@@ -130,6 +143,17 @@ export interface FakeDiscord {
   waitForRequest(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   /** The next `times` matching requests get this response instead (429s get a Retry-After header from body.retry_after). */
   failNext(predicate: (r: RecordedRequest) => boolean, response: Reply, times?: number): void;
+  /** The application's public key (hex), which the HTTP endpoint verifies signatures with. */
+  publicKey: string;
+  /** Signs `timestamp + body` with the application's key, as Discord does (hex). */
+  sign(body: string | Buffer, timestamp: string): string;
+  /**
+   * From now on, interactions are POSTed (signed) to this endpoint instead of the gateway, and the
+   * endpoint's reply is taken as the first callback; undefined goes back to the gateway.
+   */
+  deliverTo(url: string | undefined): void;
+  /** Every HTTP delivery so far, in order. */
+  deliveries: Delivery[];
   /** Close every gateway socket: abruptly (TCP drop, client resumes) or with the given close code. */
   dropConnections(code?: number): void;
   stop(): Promise<void>;
@@ -223,6 +247,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const cdnFiles = new Map<string, UploadedFile>();
   const failures: { predicate: (r: RecordedRequest) => boolean; response: Reply; remaining: number }[] = [];
   const deadline = options.interactionDeadlineMs ?? 3_000;
+  const keys = generateKeyPairSync('ed25519');
+  const publicKey = Buffer.from(String(keys.publicKey.export({ format: 'jwk' }).x), 'base64url').toString('hex');
+  const signBody = (body: string | Buffer, timestamp: string): string =>
+    sign(null, Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), keys.privateKey).toString('hex');
+  let endpoint: string | undefined;
+  const deliveries: Delivery[] = [];
 
   // Waiters re-check their condition on every state change instead of polling.
   const listeners = new Set<() => void>();
@@ -444,13 +474,46 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
   }
 
+  /** Discord's HTTP delivery: a signed POST whose reply is the interaction's first response. */
+  async function deliver(url: string, state: InteractionState, payload: Json): Promise<void> {
+    const body = JSON.stringify(payload);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const delivery: Delivery = { interactionId: state.id, status: 0, body: undefined, sentAt: Date.now(), answeredAt: 0 };
+    try {
+      const response = await fetch(url, {
+        method: 'POST', body, headers: { 'content-type': 'application/json', 'x-signature-ed25519': signBody(body, timestamp), 'x-signature-timestamp': timestamp },
+      });
+      delivery.status = response.status;
+      delivery.body = parseJson(await response.text());
+    } catch {
+      delivery.status = 0;
+    }
+    delivery.answeredAt = Date.now();
+    deliveries.push(delivery);
+    if (delivery.status === 200) {
+      // Taken as the callback the gateway bot would have POSTed, so tests read both transports alike.
+      const record: RecordedRequest = {
+        method: 'POST', path: `/interactions/${state.id}/${state.token}/callback`, query: new URLSearchParams(), body: delivery.body,
+        files: [], headers: { 'x-delivered-by': 'http-response' }, at: delivery.answeredAt, status: 0,
+      };
+      record.status = route(record).status;
+      requests.push(record);
+    }
+    changed();
+  }
+
   function sendInteraction(type: number, o: CommandOptions | ButtonOptions, data: Json, message?: Json): Interaction {
     const guild = o.guildId === undefined ? guilds[0] : guilds.find((g) => g.id === o.guildId);
     if (guild === undefined) throw new Error(`fake-discord: unknown guild ${String(o.guildId)}`);
     // The newest session for the owning shard wins: older ones belong to clients that re-identified.
     const session = sessions.findLast((s) => shardOf(guild.id, s.shard[1]) === s.shard[0]);
-    if (session === undefined) throw new Error(`fake-discord: no shard has identified for guild ${guild.id}`);
-    const channelId = o.channelId ?? guild.channelId;
+    if (session === undefined && endpoint === undefined) throw new Error(`fake-discord: no shard has identified for guild ${guild.id}`);
+    const channelId = o.channelId ?? (o.threadParentId === undefined ? guild.channelId : snowflake());
+    const channel: Json = o.threadParentId === undefined
+      ? { id: channelId, type: 0, guild_id: guild.id, name: 'general' }
+      : { id: channelId, type: 11, guild_id: guild.id, name: 'a thread', parent_id: o.threadParentId, owner_id: DEFAULT_USER.id, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } };
+    // Discord announces a new thread to the gateway (THREAD_CREATE) before anything happens in it.
+    if (o.threadParentId !== undefined && endpoint === undefined && session !== undefined) dispatch(session, 'THREAD_CREATE', { ...channel, newly_created: true });
     const state: InteractionState = {
       id: snowflake(), token: `aW50ZXJhY3Rpb24${randomBytes(24).toString('base64url')}`, type, guildId: guild.id, channelId,
       createdAt: Date.now(), acked: false, ...(message === undefined ? {} : { messageId: String(message.id) }),
@@ -459,16 +522,18 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     byToken.set(state.token, state);
     const user = { ...DEFAULT_USER, ...o.user };
     const permissions = o.memberPermissions ?? '0';
-    dispatch(session, 'INTERACTION_CREATE', {
+    const payload: Json = {
       id: state.id, application_id: applicationId, type, token: state.token, version: 1, guild_id: guild.id, channel_id: channelId,
-      channel: { id: channelId, type: 0, guild_id: guild.id, name: 'general', permissions },
+      channel: { ...channel, permissions },
       member: {
         user: { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null },
         roles: o.roles ?? [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions,
       },
       data, ...(message === undefined ? {} : { message }), locale: 'en-US', guild_locale: 'en-US',
       app_permissions: o.appPermissions ?? DEFAULT_APP_PERMISSIONS, entitlements: [], authorizing_integration_owners: { 0: guild.id }, context: 0,
-    });
+    };
+    if (endpoint !== undefined) void deliver(endpoint, state, payload);
+    else if (session !== undefined) dispatch(session, 'INTERACTION_CREATE', payload);
     const mine = (r: RecordedRequest): boolean =>
       r.path.startsWith(`/interactions/${state.id}/${state.token}/`) || r.path.startsWith(`/webhooks/${applicationId}/${state.token}`);
     return {
@@ -540,6 +605,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       };
       return sendInteraction(2, o, { id: snowflake(), name: o.name, type: 3, target_id: target.id, resolved: { messages: { [target.id]: target } } });
     },
+    publicKey,
+    sign: signBody,
+    deliverTo: (url) => {
+      endpoint = url;
+    },
+    deliveries,
     failNext: (predicate, response, times = 1) => void failures.push({ predicate, response, remaining: times }),
     dropConnections: (code) => wss.clients.forEach((socket) => (code === undefined ? socket.terminate() : socket.close(code))),
     stop: async () => {
