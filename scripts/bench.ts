@@ -15,7 +15,8 @@ import { resolveModelSpec } from '../src/embeddings/models.js';
 import { createTransformersEmbedder } from '../src/embeddings/transformers-embedder.js';
 import { ensureUseLiteModel } from '../src/embeddings/use-lite/build-model.js';
 import { OPERATOR_STORY_ID } from '../src/stories/story.js';
-import { HistoryStore } from '../src/history/history-store.js';
+import type { HistoryStore } from '../src/history/history-store.js';
+import { SqliteHistory } from '../src/history/sqlite-history.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { closeIndex, loadIndex } from '../src/index/index-store.js';
 import type { StoryIndex } from '../src/index/story-index.js';
@@ -178,7 +179,7 @@ async function answerLatency(index: StoryIndex, tools: SearchTools, questions: s
  */
 async function historyCost(index: StoryIndex, tools: SearchTools, questions: string[]): Promise<void> {
   progress(`answer latency at ${index.passages.length} passages with and without the history database (4 alternating passes)…`);
-  const history = HistoryStore.open(join(BENCH_DIR, 'history'), createLogger('warn'));
+  const history = SqliteHistory.open(join(BENCH_DIR, 'history'), createLogger('warn'));
   const without: number[] = [];
   const recording: number[] = [];
   for (const pass of [0, 1, 2, 3]) {
@@ -188,8 +189,8 @@ async function historyCost(index: StoryIndex, tools: SearchTools, questions: str
   for (const [k, question] of questions.entries()) {
     history.recordQuestion({ answerId: `write-${k}`, askedAt: Date.now(), guildId: undefined, storyId: OPERATOR_STORY_ID, question, answered: true, buildId: index.buildId, passages: [{ id: 'p#1', score: 0.5 }] });
   }
-  const write = await timed(async () => history.flush());
-  history.close();
+  const write = await timed(() => history.flush());
+  await history.close();
   const size = label(PEER_SIZE);
   figures[`query_p50_ms_${size}_without_history`] = round(percentile(without, 50));
   figures[`query_p99_ms_${size}_without_history`] = round(percentile(without, 99));

@@ -71,12 +71,12 @@ describe('stories in the app', () => {
     expect((await app.operatorStory()).sources().articles.map((article) => article.title)).not.toContain('Zebra sanctuary opens');
     expect(await snapshotFolder(config.corpusDir)).toEqual(operatorCorpus);
 
-    app.useStory(SERVER_A, 'channel-1', zebras);
-    expect(app.storyOfChannel(SERVER_A, 'channel-1').id).toBe(zebras.id);
-    expect(app.storyOfChannel(SERVER_A, 'thread-1', 'channel-1').id).toBe(zebras.id); // a thread in it
-    expect(app.storyOfChannel(SERVER_A, 'channel-2').id).toBe(app.operator.id);
-    expect(app.storyOfChannel(SERVER_B, 'channel-1').id).toBe(app.operator.id);
-    expect(() => app.useStory(SERVER_B, 'channel-9', zebras)).toThrow(expect.objectContaining({ code: 'STORY_NOT_FOUND' }));
+    await app.useStory(SERVER_A, 'channel-1', zebras);
+    expect((await app.storyOfChannel(SERVER_A, 'channel-1')).id).toBe(zebras.id);
+    expect((await app.storyOfChannel(SERVER_A, 'thread-1', 'channel-1')).id).toBe(zebras.id); // a thread in it
+    expect((await app.storyOfChannel(SERVER_A, 'channel-2')).id).toBe(app.operator.id);
+    expect((await app.storyOfChannel(SERVER_B, 'channel-1')).id).toBe(app.operator.id);
+    await expect(app.useStory(SERVER_B, 'channel-9', zebras)).rejects.toMatchObject({ code: 'STORY_NOT_FOUND' });
     expect(app.readableStory(zebras.id, SERVER_B)).toBeUndefined();
     expect(app.changeRefusal(zebras, SERVER_B)).toBe('That story belongs to another server.');
     expect(app.changeRefusal(app.operator, SERVER_A)).toContain('only the operator changes');
@@ -127,12 +127,12 @@ describe('stories in the app', () => {
     const zebras = app.storyNamed(SERVER_A, 'zebras');
     const buildId = await app.using(zebras, async (story) => story.sources().buildId ?? '');
     app.history?.store.recordQuestion({ answerId: '1', askedAt: Date.now(), guildId: SERVER_A, storyId: zebras.id, question: 'Who opened it?', answered: true, buildId, passages: [] });
-    app.history?.store.vote('1', 'hmac-sha256:aa', 1);
+    await app.history?.store.vote('1', 'hmac-sha256:aa', 1);
     await app.deleteStory(zebras);
     expect(existsSync(join(config.dataDir, 'stories', SERVER_A, 'zebras'))).toBe(false);
-    expect(app.storyOfChannel(SERVER_A, 'channel-1').id).toBe(app.operator.id);
-    expect(app.history?.store.answerOf('1')).toBeUndefined();
-    expect(app.history?.store.counts('1')).toEqual({ up: 0, down: 0 });
+    expect((await app.storyOfChannel(SERVER_A, 'channel-1')).id).toBe(app.operator.id);
+    expect(await app.history?.store.answerOf('1')).toBeUndefined();
+    expect(await app.history?.store.counts('1')).toEqual({ up: 0, down: 0 });
     expect(() => app.storyNamed(SERVER_A, 'zebras')).toThrow(expect.objectContaining({ code: 'STORY_NOT_FOUND' }));
     // A question still on its way to the deleted story finds it gone, and makes no folder again.
     await expect(app.using(zebras, async () => undefined)).rejects.toMatchObject({ code: 'STORY_NOT_FOUND' });

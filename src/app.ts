@@ -11,14 +11,14 @@ import { AppError, ErrorCodes } from './errors.js';
 import type { BuildProgress } from './index/build-index.js';
 import { tryLockReindex } from './index/reindex-lock.js';
 import { liveBuildId, readLiveManifest } from './index/index-store.js';
-import { HistoryStore } from './history/history-store.js';
 import type { Logger } from './logger.js';
 import { memberHasher } from './member-id.js';
+import { type Storage, openStorage } from './storage/storage.js';
+import type { ChannelStories } from './stories/channel-stories.js';
 import { embedOffTopic } from './search/off-topic.js';
 import { loadRankingModel } from './search/ranker.js';
 import type { OutsideKnowledge } from './search/search.js';
 import { loadEnglishWords } from './search/dictionary.js';
-import { ChannelStories } from './stories/channel-stories.js';
 import { type Story, isOperatorStory, readableFrom } from './stories/story.js';
 import { StoryStore, corpusUsage } from './stories/story-store.js';
 import { StoryCache } from './story-cache.js';
@@ -61,7 +61,7 @@ export interface App {
   readonly history: History | undefined;
   readonly operator: Story;
   /** The story a channel reads: its binding (a thread: its own, else its channel's), else its server's default, else the operator's. */
-  storyOfChannel(guildId: string | undefined, channelId: string | undefined, parentChannelId?: string): Story;
+  storyOfChannel(guildId: string | undefined, channelId: string | undefined, parentChannelId?: string): Promise<Story>;
   /** The story with this id when members of `guildId` may read it (their server's, or the operator's); undefined otherwise. */
   readableStory(storyId: string, guildId: string | undefined): Story | undefined;
   /** A story by id (the command line, which may reach every story); STORY_NOT_FOUND when there is none. */
@@ -81,7 +81,7 @@ export interface App {
   changeRefusal(story: Story, guildId: string | undefined): string | undefined;
   createStory(owner: string, name: string): Promise<Story>;
   /** Binds a channel to the story, or with `channelId` undefined makes it the server's default. */
-  useStory(guildId: string, channelId: string | undefined, story: Story): void;
+  useStory(guildId: string, channelId: string | undefined, story: Story): Promise<void>;
   /** Removes the story's files, channel bindings and history; refused while it is being changed. */
   deleteStory(story: Story): Promise<void>;
   listStories(guildId: string): Promise<StoryListing[]>;
@@ -112,22 +112,24 @@ class StoriesApp implements App {
   private readonly purgeTimer: NodeJS.Timeout | undefined;
   readonly operator: Story;
 
+  private readonly channels: ChannelStories;
+
   constructor(
     private readonly deps: StoryDeps,
-    private readonly channels: ChannelStories,
     options: AppOptions,
   ) {
+    this.channels = deps.storage.channels;
     this.operator = deps.stories.operator;
     const openOptions = { trustIndex: options.trustIndex ?? false, onBuildProgress: options.onBuildProgress };
     this.cache = new StoryCache((story) => openStory(story, deps, openOptions), deps.config.stories.memoryBudgetBytes, deps.logger);
     const { history, logger, config } = deps;
     if (history) {
-      const purge = (): void => {
-        const removed = history.store.purge(config.historyDays);
+      const purge = async (): Promise<void> => {
+        const removed = await history.store.purge(config.historyDays);
         if (removed > 0) logger.info({ removed, days: config.historyDays }, 'purged old history');
       };
-      purge();
-      this.purgeTimer = setInterval(purge, HISTORY_PURGE_INTERVAL_MS).unref();
+      void purge();
+      this.purgeTimer = setInterval(() => void purge(), HISTORY_PURGE_INTERVAL_MS).unref();
     }
   }
 
@@ -135,9 +137,9 @@ class StoriesApp implements App {
     return this.deps.history;
   }
 
-  storyOfChannel(guildId: string | undefined, channelId: string | undefined, parentChannelId?: string): Story {
+  async storyOfChannel(guildId: string | undefined, channelId: string | undefined, parentChannelId?: string): Promise<Story> {
     if (guildId === undefined) return this.operator;
-    const bound = this.channels.storyIdOf(guildId, [channelId, parentChannelId]);
+    const bound = await this.channels.storyIdOf(guildId, [channelId, parentChannelId]);
     // A story deleted by another process since: its channels read the operator's story again.
     return (bound === undefined ? undefined : this.readableStory(bound, guildId)) ?? this.operator;
   }
@@ -183,10 +185,10 @@ class StoriesApp implements App {
     return this.deps.stories.create(owner, name);
   }
 
-  useStory(guildId: string, channelId: string | undefined, story: Story): void {
+  async useStory(guildId: string, channelId: string | undefined, story: Story): Promise<void> {
     if (!readableFrom(story, guildId)) throw new AppError(ErrorCodes.STORY_NOT_FOUND, 'That story is not one of this server\'s.');
-    if (channelId === undefined) this.channels.setDefault(guildId, story.id);
-    else this.channels.bind(guildId, channelId, story.id);
+    if (channelId === undefined) await this.channels.setDefault(guildId, story.id);
+    else await this.channels.bind(guildId, channelId, story.id);
   }
 
   async deleteStory(story: Story): Promise<void> {
@@ -197,28 +199,28 @@ class StoriesApp implements App {
       // Out of sight first: if that fails, nothing else has changed.
       await this.deps.stories.delete(story);
       this.cache.forget(story.id);
-      this.channels.forget(story.id);
+      await this.channels.forget(story.id);
       this.deps.logger.info({ story: story.id }, 'story deleted');
-      this.forgetHistory(story);
+      await this.forgetHistory(story);
     } finally {
       lock.release();
     }
   }
 
   /** The story's questions and votes go with it; a history database that fails to let them go is logged, not fatal (the story is gone). */
-  private forgetHistory(story: Story): void {
+  private async forgetHistory(story: Story): Promise<void> {
     const store = this.deps.history?.store;
     if (store === undefined) return;
     try {
-      this.deps.logger.info({ story: story.id, rows: store.forgetStory(story.id) }, "deleted the story's history");
+      this.deps.logger.info({ story: story.id, rows: await store.forgetStory(story.id) }, "deleted the story's history");
     } catch (error) {
       this.deps.logger.error({ err: error, story: story.id }, "could not delete the deleted story's history rows");
     }
   }
 
   async listStories(guildId: string): Promise<StoryListing[]> {
-    const bindings = this.channels.channelsOf(guildId);
-    const defaultId = this.channels.defaultOf(guildId) ?? this.operator.id;
+    const bindings = await this.channels.channelsOf(guildId);
+    const defaultId = (await this.channels.defaultOf(guildId)) ?? this.operator.id;
     const listing = async (story: Story): Promise<StoryListing> => {
       const manifest = await readLiveManifest(story.indexDir);
       const articles = manifest?.articleCount ?? (await corpusUsage(story.corpusDir)).articles;
@@ -263,8 +265,7 @@ class StoriesApp implements App {
   async close(): Promise<void> {
     clearInterval(this.purgeTimer);
     await this.cache.closeAll();
-    this.channels.close();
-    this.deps.history?.store.close();
+    await this.deps.storage.close();
     await this.deps.tools.embedder.dispose();
   }
 }
@@ -287,13 +288,13 @@ export async function openEngine(config: Config, logger: Logger): Promise<Engine
   }
 }
 
-/** The history database and the member-id key; neither failing stops the bot (votes are then refused, questions not recorded). */
-async function openHistory(config: Config, logger: Logger): Promise<History> {
-  const store = HistoryStore.open(config.dataDir, logger);
+/** The history and the member-id key; neither failing stops the bot (votes are then refused, questions not recorded). */
+async function openHistory(storage: Storage, logger: Logger): Promise<History> {
+  const store = storage.history();
   try {
-    return { store, hashMember: await memberHasher(config.dataDir) };
+    return { store, hashMember: memberHasher(await storage.memberKey()) };
   } catch (error) {
-    logger.error({ err: error, dataDir: config.dataDir }, 'could not read or make the member-id key; votes cannot be stored');
+    logger.error({ err: error, engine: storage.engine }, 'could not read or make the member-id key; votes cannot be stored');
     const reason = error instanceof Error ? error.message : String(error);
     return {
       store,
@@ -304,27 +305,26 @@ async function openHistory(config: Config, logger: Logger): Promise<History> {
   }
 }
 
-/** Loads the model and opens the stories; no index is loaded until a story is opened (`open`). */
+/** Loads the model and opens the stories and the shared state; no index is loaded until a story is opened (`open`). */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
   const engine = await openEngine(config, logger);
-  let history: History | undefined;
-  let channels: ChannelStories | undefined;
+  let storage: Storage | undefined;
   try {
-    channels = ChannelStories.open(config.dataDir);
-    history = options.history ? await openHistory(config, logger) : undefined;
+    storage = await openStorage(config, logger);
+    const history = options.history ? await openHistory(storage, logger) : undefined;
     const deps: StoryDeps = {
       config,
       tools: { ...engine, model: loadRankingModel() },
       logger,
       history,
+      storage,
       stories: new StoryStore(config),
       searching: limitConcurrency(CONCURRENT_SEARCHES),
     };
-    return new StoriesApp(deps, channels, options);
+    return new StoriesApp(deps, options);
   } catch (error) {
-    channels?.close();
-    history?.store.close();
+    await storage?.close();
     await engine.embedder.dispose();
     throw error;
   }

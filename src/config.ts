@@ -56,6 +56,7 @@ const settingsSchema = z.object({
   FETCH_ALLOWED_HOSTS: allowedHosts,
   FETCH_TIMEOUT_SECONDS: integerSetting(15, 1, 300),
   HISTORY_DAYS: integerSetting(90, 1, 3650),
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional()),
   DISCORD_TOKEN: optionalText,
   DISCORD_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be a server id (17-20 digits)').optional()),
@@ -89,6 +90,8 @@ export interface Config {
   fetch: FetchConfig;
   /** Questions and votes older than this many days are purged from the history database. */
   historyDays: number;
+  /** Secret (it may hold a password): never log it. Set: shared state lives in PostgreSQL; unset: SQLite files in DATA_DIR. */
+  databaseUrl: string | undefined;
   stories: StoriesConfig;
   logLevel: string;
   discord: DiscordSettings;
@@ -151,6 +154,7 @@ export function loadConfig(environment: Environment): Config {
     dataDir: settings.DATA_DIR,
     fetch: { allowedHosts: settings.FETCH_ALLOWED_HOSTS, timeoutMs: settings.FETCH_TIMEOUT_SECONDS * 1000 },
     historyDays: settings.HISTORY_DAYS,
+    databaseUrl: settings.DATABASE_URL,
     stories: {
       // Unset: the server the operator registers commands in (DISCORD_GUILD_ID), if any, is theirs.
       adminGuildIds: settings.ADMIN_GUILD_IDS.length > 0 ? settings.ADMIN_GUILD_IDS : settings.DISCORD_GUILD_ID === undefined ? [] : [settings.DISCORD_GUILD_ID],

@@ -1,7 +1,8 @@
 /**
  * @module member-id: member ids are never stored in clear. A keyed hash (HMAC-SHA-256, the key made
- * once and kept in DATA_DIR) still tells one member's records apart from another's without saying
- * who they are; without the key, trying every id cannot reverse it.
+ * once and kept in DATA_DIR, or in the shared database so every replica hashes alike) still tells one
+ * member's records apart from another's without saying who they are; without the key, trying every
+ * id cannot reverse it.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
@@ -24,7 +25,7 @@ async function readKey(path: string): Promise<Buffer | undefined> {
 }
 
 /** The key in DATA_DIR, made on first use; two processes starting at once end up with the same one. */
-async function memberKey(dataDir: string): Promise<Buffer> {
+export async function fileMemberKey(dataDir: string): Promise<Buffer> {
   const path = join(dataDir, KEY_FILE);
   const existing = await readKey(path);
   if (existing) return existing;
@@ -43,7 +44,11 @@ async function memberKey(dataDir: string): Promise<Buffer> {
   return key;
 }
 
-export async function memberHasher(dataDir: string): Promise<MemberHasher> {
-  const key = await memberKey(dataDir);
+/** A fresh random key, for a store to keep if it has none. */
+export function newMemberKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+export function memberHasher(key: Buffer): MemberHasher {
   return (memberId) => `hmac-sha256:${createHmac('sha256', key).update(memberId).digest('hex').slice(0, 32)}`;
 }

@@ -24,6 +24,7 @@ import { type ArticleSource, importArticle } from './corpus/import-article.js';
 import type { Logger } from './logger.js';
 import { type GapsReport, gapsReport } from './history/gaps.js';
 import type { HistoryStore } from './history/history-store.js';
+import type { Storage } from './storage/storage.js';
 import { type MemberHasher, memberHasher } from './member-id.js';
 import { searchableQuestion } from './question-text.js';
 import type { OutsideKnowledge, SearchOptions, SearchResult, SearchTools } from './search/search.js';
@@ -114,6 +115,8 @@ export interface StoryDeps {
   tools: SearchTools & Engine;
   logger: Logger;
   history: History | undefined;
+  /** The shared state (channel bindings, history, member key): SQLite or PostgreSQL. */
+  storage: Storage;
   stories: StoryStore;
   /** Searches of every story wait their turn here (see app.ts). */
   searching: Limited;
@@ -295,7 +298,7 @@ class LoadedStory implements StoryApp {
 
   addArticle(source: ArticleSource, contributor: Contributor, onProgress?: (progress: ChangeProgress) => void): Promise<AddedArticle> {
     return this.exclusive(async () => {
-      const { config, stories, history, logger } = this.deps;
+      const { config, stories, history, storage, logger } = this.deps;
       const { corpusDir } = this.story;
       await stories.checkRoom(this.story, { articles: 1, bytes: 0 });
       if (source.kind === 'link') await this.refuseKnownArticle([source.link]);
@@ -303,9 +306,9 @@ class LoadedStory implements StoryApp {
       const draft = await importArticle(source, { allowedHosts: config.fetch.allowedHosts, timeoutMs: config.fetch.timeoutMs, maxRedirects: MAX_REDIRECTS });
       await this.refuseKnownArticle([draft.metadata.url, draft.fetchedFrom].filter((url): url is string => url !== undefined));
       await stories.checkRoom(this.story, { articles: 1, bytes: draft.paragraphs.reduce((sum, paragraph) => sum + Buffer.byteLength(paragraph) + 2, 0) });
-      // The bot hashes with its history's key; a process without a history reads the same key file.
+      // The bot hashes with its history's key; a process without a history reads the same key.
       const { memberId } = contributor;
-      const addedBy = memberId === undefined ? undefined : (history?.hashMember ?? (await memberHasher(config.dataDir)))(memberId);
+      const addedBy = memberId === undefined ? undefined : (history?.hashMember ?? memberHasher(await storage.memberKey()))(memberId);
       const metadata = { ...draft.metadata, addedBy, addedByName: contributor.name, addedAt: new Date().toISOString() };
       const file = await saveNewArticle(corpusDir, metadata, draft.paragraphs);
       logger.info({ story: this.story.id, file, url: metadata.url, paragraphs: draft.paragraphs.length }, 'article saved; indexing it');
@@ -378,12 +381,10 @@ class LoadedStory implements StoryApp {
 
   async gaps({ guildId, days, limit }: GapsOptions): Promise<GapsReport | undefined> {
     const store = this.deps.history?.store;
-    store?.flush();
-    const db = store?.database;
-    if (db === undefined) return undefined;
+    if (store === undefined || !store.status().ok) return undefined;
     const vocabulary = this.index?.vocabulary;
     const storyKnows = (word: string): boolean => vocabulary?.has(normalizeWord(word)) ?? false;
-    return gapsReport(db, this.deps.tools.embedder, { storyId: this.story.id, guildId, since: Date.now() - days * DAY_MS, limit, storyKnows });
+    return gapsReport(store, this.deps.tools.embedder, { storyId: this.story.id, guildId, since: Date.now() - days * DAY_MS, limit, storyKnows });
   }
 
   sources(): Sources {

@@ -15,7 +15,7 @@ import { replyPrivately } from './private-reply.js';
 export const FOREIGN_STORY = 'That button belongs to another server’s answer, so it does nothing here.';
 
 /** The story the interaction's channel reads (a thread without a story of its own: its channel's). */
-export function channelStory(interaction: BaseInteraction, { app, threadParentOf }: CommandContext): Story {
+export function channelStory(interaction: BaseInteraction, { app, threadParentOf }: CommandContext): Promise<Story> {
   return app.storyOfChannel(interaction.guildId ?? undefined, interaction.channelId ?? undefined, threadParentOf(interaction));
 }
 
@@ -44,7 +44,7 @@ export function changeRefusal(interaction: MemberInteraction & Pick<BaseInteract
  * otherwise they are told why, privately.
  */
 export async function changeChannelStory(interaction: ChatInputCommandInteraction, context: CommandContext, command: string, work: (story: StoryApp) => Promise<void>): Promise<void> {
-  const story = channelStory(interaction, context);
+  const story = await channelStory(interaction, context);
   const refusal = changeRefusal(interaction, context, story, command);
   if (refusal !== undefined) await replyPrivately(interaction, refusal);
   else await context.app.using(story, work);

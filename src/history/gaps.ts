@@ -4,8 +4,8 @@
  * voted down and why, and questions answered only by weak passages. Each with counts and when it
  * was last seen, so an admin knows which article to add next.
  */
-import type Database from 'better-sqlite3';
 import type { Embedder } from '../embeddings/embedder.js';
+import type { AskedRow, HistoryStore } from './history-store.js';
 
 /**
  * Two questions this similar (cosine of their vectors) may ask for the same thing. With the default
@@ -58,11 +58,6 @@ export interface GapsOptions {
   storyKnows: (word: string) => boolean;
 }
 
-interface QuestionRow {
-  question: string;
-  asked_at: number;
-}
-
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   let aa = 0;
@@ -106,7 +101,7 @@ function sameGap(a: Member, b: Member): boolean {
 
 /** Groups questions by meaning: each joins the first group holding a question that asks for the same thing. */
 export async function groupQuestions(
-  rows: readonly QuestionRow[],
+  rows: readonly AskedRow[],
   embedder: Pick<Embedder, 'embedQuery'>,
   storyKnows: (word: string) => boolean,
   limit: number,
@@ -122,7 +117,7 @@ export async function groupQuestions(
     group.members.push(member);
     const key = row.question.trim();
     const seen = group.wordings.get(key) ?? { count: 0, lastSeen: 0 };
-    group.wordings.set(key, { count: seen.count + 1, lastSeen: Math.max(seen.lastSeen, row.asked_at) });
+    group.wordings.set(key, { count: seen.count + 1, lastSeen: Math.max(seen.lastSeen, row.askedAt) });
   }
   return groups
     .map(({ wordings }) => {
@@ -138,22 +133,9 @@ export async function groupQuestions(
     .slice(0, limit);
 }
 
-export async function gapsReport(db: Database.Database, embedder: Pick<Embedder, 'embedQuery'>, options: GapsOptions): Promise<GapsReport> {
-  const scope = ` AND story_id = @story${options.guildId === undefined ? '' : ' AND guild_id = @guild'}`;
-  const parameters = { since: options.since, story: options.storyId, guild: options.guildId ?? null, limit: MAX_QUESTIONS, weak: WEAK_ANSWER_SCORE };
-  const count = db.prepare(`SELECT COUNT(*) AS n FROM questions WHERE asked_at >= @since${scope}`).get(parameters) as { n: number };
-  const declined = db.prepare(`SELECT question, asked_at FROM questions WHERE answered = 0 AND asked_at >= @since${scope} ORDER BY asked_at DESC LIMIT @limit`).all(parameters) as QuestionRow[];
-  const weak = db
-    .prepare(`SELECT question, asked_at FROM questions WHERE answered = 1 AND top_score < @weak AND asked_at >= @since${scope} ORDER BY asked_at DESC LIMIT @limit`)
-    .all(parameters) as QuestionRow[];
-  const votes = db
-    .prepare(
-      `SELECT q.answer_id AS answerId, q.question AS question, v.vote AS vote, v.reason AS reason, v.note AS note, v.voted_at AS votedAt
-       FROM votes v JOIN questions q ON q.answer_id = v.answer_id
-       WHERE v.voted_at >= @since${scope.replace('story_id', 'q.story_id').replace('guild_id', 'q.guild_id')}
-       ORDER BY v.voted_at DESC`,
-    )
-    .all(parameters) as { answerId: string; question: string; vote: number; reason: string | null; note: string | null; votedAt: number }[];
+export async function gapsReport(history: HistoryStore, embedder: Pick<Embedder, 'embedQuery'>, options: GapsOptions): Promise<GapsReport> {
+  const rows = await history.gapsRows({ storyId: options.storyId, guildId: options.guildId, since: options.since, limit: MAX_QUESTIONS, weakScore: WEAK_ANSWER_SCORE });
+  const votes = rows.votes;
   const byAnswer = new Map<string, VotedDown>();
   for (const row of votes) {
     const entry = byAnswer.get(row.answerId) ?? { question: row.question, answerId: row.answerId, down: 0, up: 0, reasons: {}, notes: [], lastVoted: 0 };
@@ -171,10 +153,10 @@ export async function gapsReport(db: Database.Database, embedder: Pick<Embedder,
     .slice(0, options.limit);
   return {
     since: options.since,
-    questions: count.n,
-    declined: await groupQuestions(declined, embedder, options.storyKnows, options.limit),
+    questions: rows.questions,
+    declined: await groupQuestions(rows.declined, embedder, options.storyKnows, options.limit),
     votedDown,
-    weak: await groupQuestions(weak, embedder, options.storyKnows, options.limit),
+    weak: await groupQuestions(rows.weak, embedder, options.storyKnows, options.limit),
   };
 }
 

@@ -1,11 +1,10 @@
-/** Stories on disk and which one each channel reads: names, limits, layout, bindings across reopen. */
+/** Stories on disk: names, limits, layout. (Which story each channel reads: storage/storage.test.ts.) */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTempDir } from '../../tests/support/temp-dir.js';
 import { loadConfig } from '../config.js';
-import { ChannelStories } from './channel-stories.js';
 import { OPERATOR_STORY_ID, parseStoryId, readableFrom, storyName } from './story.js';
 import { StoryStore } from './story-store.js';
 
@@ -89,32 +88,5 @@ describe('StoryStore', () => {
       await mkdir(join(dir, 'data', 'stories', SERVER, 'gone', 'index'), { recursive: true });
       expect(store.find(story.id)).toBeUndefined();
       expect((await store.create(SERVER, 'gone')).id).toBe(story.id);
-    }));
-});
-
-describe('ChannelStories', () => {
-  it('gives a channel its binding, else the server default, else none (the operator’s), kept across reopening', () =>
-    withTempDir('bindings', async (dir) => {
-      const channels = ChannelStories.open(dir);
-      expect(channels.storyIdOf(SERVER, ['c1'])).toBeUndefined();
-      channels.setDefault(SERVER, `${SERVER}/default-story`);
-      channels.bind(SERVER, 'c1', `${SERVER}/bound`);
-      channels.bind(SERVER, 'c1', `${SERVER}/rebound`);
-      expect(channels.storyIdOf(SERVER, ['c1'])).toBe(`${SERVER}/rebound`);
-      expect(channels.storyIdOf(SERVER, ['c2'])).toBe(`${SERVER}/default-story`);
-      // A thread reads its own binding, else its channel's, else the default.
-      expect(channels.storyIdOf(SERVER, ['thread', 'c1'])).toBe(`${SERVER}/rebound`);
-      channels.bind(SERVER, 'thread', `${SERVER}/own`);
-      expect(channels.storyIdOf(SERVER, ['thread', 'c1'])).toBe(`${SERVER}/own`);
-      expect(channels.storyIdOf(OTHER, ['c1'])).toBeUndefined();
-      channels.close();
-
-      const reopened = ChannelStories.open(dir);
-      expect(reopened.channelsOf(SERVER)).toEqual([{ channelId: 'c1', storyId: `${SERVER}/rebound` }, { channelId: 'thread', storyId: `${SERVER}/own` }]);
-      reopened.forget(`${SERVER}/rebound`);
-      reopened.forget(`${SERVER}/default-story`);
-      expect(reopened.storyIdOf(SERVER, ['c1'])).toBeUndefined();
-      expect(reopened.defaultOf(SERVER)).toBeUndefined();
-      reopened.close();
     }));
 });

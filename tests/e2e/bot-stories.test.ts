@@ -164,7 +164,7 @@ describe('server B never reaches A’s story', () => {
       expect(JSON.stringify(reply.body), customId).not.toMatch(A_ONLY);
     }
     // Nothing B pressed counted on A's answer.
-    expect(harness.app.history?.store.counts(aId)).toEqual({ up: 0, down: 0 });
+    expect(await harness.app.history?.store.counts(aId)).toEqual({ up: 0, down: 0 });
   });
 
   it('refuses B binding, changing or deleting A’s story, and A’s gaps hold A’s questions only', async () => {
@@ -201,7 +201,7 @@ describe('server B never reaches A’s story', () => {
     const press = harness.fake.sendButton({ guildId: GUILD_A, customId: confirm, memberPermissions: MANAGE_GUILD, user: EDITOR, messageId: String(asked.original()?.id) });
     await press.waitForReply((r) => isEdit(r) && (messageOf(r).content ?? '').startsWith('Deleted'), 20_000);
     expect(existsSync(storyDir)).toBe(false);
-    expect(harness.app.history?.store.answerOf(answerInA.interaction.id)).toBeUndefined();
+    expect(await harness.app.history?.store.answerOf(answerInA.interaction.id)).toBeUndefined();
     // The bound channel reads the server default again.
     expect(JSON.stringify((await ask(GUILD_A, QUESTION, BOUND)).body)).not.toMatch(A_ONLY);
   });

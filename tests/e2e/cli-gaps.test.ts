@@ -4,9 +4,9 @@ import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../src/history/history-store.js';
+import { SqliteHistory } from '../../src/history/sqlite-history.js';
 import { OPERATOR_STORY_ID } from '../../src/stories/story.js';
-import { memberHasher } from '../../src/member-id.js';
+import { fileMemberKey, memberHasher } from '../../src/member-id.js';
 import { captureLogs } from '../support/log-capture.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   scratch = await makeTempDir('cli-gaps');
   await cp('corpus', join(scratch, 'corpus'), { recursive: true });
   const dataDir = join(scratch, 'data');
-  const store = HistoryStore.open(dataDir, captureLogs().logger);
+  const store = SqliteHistory.open(dataDir, captureLogs().logger);
   const asked = [
     ['1', 'g1', 'What does Iran think of the plan?', false],
     ['2', 'g1', 'How did Iran react to the Russian proposal?', false],
@@ -33,11 +33,10 @@ beforeAll(async () => {
   for (const [answerId, guildId, question, answered] of asked) {
     store.recordQuestion({ answerId, askedAt: Date.now(), guildId, storyId: OPERATOR_STORY_ID, question, answered, buildId: 'b', passages: answered ? [{ id: 'x#1', score: 0.9 }] : [] });
   }
-  store.flush();
-  const hash = await memberHasher(dataDir);
-  store.vote('4', hash('400000000000000001'), -1);
-  store.explainDownVote('4', hash('400000000000000001'), 'outdated', undefined);
-  store.close();
+  const hash = memberHasher(await fileMemberKey(dataDir));
+  await store.vote('4', hash('400000000000000001'), -1);
+  await store.explainDownVote('4', hash('400000000000000001'), 'outdated', undefined);
+  await store.close();
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 

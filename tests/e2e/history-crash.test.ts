@@ -7,7 +7,7 @@ import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memberHasher } from '../../src/member-id.js';
+import { fileMemberKey, memberHasher } from '../../src/member-id.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
 import { startNodeProcess, waitForOutput } from '../support/node-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -58,7 +58,7 @@ describe('the history database', () => {
     const survivors = acknowledged();
     expect(survivors.length).toBeGreaterThanOrEqual(KILL_AFTER);
 
-    const hash = await memberHasher(dataDir);
+    const hash = memberHasher(await fileMemberKey(dataDir));
     const db = new Database(join(dataDir, 'history.db'), { readonly: true });
     try {
       const stored = new Set((db.prepare('SELECT member FROM votes WHERE answer_id = ?').all(asked.id) as { member: string }[]).map((row) => row.member));

@@ -8,8 +8,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HISTORY_MIGRATIONS } from '../../src/history/history-store.js';
-import { memberHasher } from '../../src/member-id.js';
+import { HISTORY_MIGRATIONS, type SqliteHistory } from '../../src/history/sqlite-history.js';
+import { fileMemberKey, memberHasher } from '../../src/member-id.js';
 import { EPHEMERAL, type Harness, MANAGE_GUILD, callbackOf, isCallback, isEdit, messageOf, startHarness } from '../support/bot-harness.js';
 import { snapshotFolder } from '../support/folder-snapshot.js';
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   corpusBefore = await snapshotFolder(harness.corpusDir);
   const guildId = harness.fake.guilds[0]?.id ?? '';
   const dataDir = join(harness.scratch, 'data');
-  const hash = await memberHasher(dataDir);
+  const hash = memberHasher(await fileMemberKey(dataDir));
   await harness.restart(async () => {
     // The history database as the previous release left it.
     for (const suffix of ['', '-wal', '-shm']) await rm(join(dataDir, `history.db${suffix}`), { force: true });
@@ -57,7 +57,7 @@ describe('upgrading an install made before stories', () => {
   });
 
   it('brings the history to schema 2, every old row the operator’s story’s, with /gaps still reporting it', async () => {
-    const db = harness.app.history?.store.database;
+    const db = (harness.app.history?.store as SqliteHistory | undefined)?.database;
     expect(db?.pragma('user_version', { simple: true })).toBe(2);
     expect(db?.prepare('SELECT answer_id AS id, story_id AS story FROM questions WHERE answer_id IN (?, ?) ORDER BY answer_id').all(OLD_ANSWER, OLD_DECLINED)).toEqual([
       { id: OLD_ANSWER, story: 'operator/shared' },
@@ -72,7 +72,7 @@ describe('upgrading an install made before stories', () => {
   it('takes a vote and a follow-up from buttons sent before the upgrade (no story in their custom ids)', async () => {
     const vote = harness.fake.sendButton({ customId: `ask:up:${OLD_ANSWER}`, user: VOTER });
     expect(callbackOf(await vote.waitForReply(isCallback))).toMatchObject({ type: 7 });
-    expect(harness.app.history?.store.counts(OLD_ANSWER)).toEqual({ up: 2, down: 0 });
+    expect(await harness.app.history?.store.counts(OLD_ANSWER)).toEqual({ up: 2, down: 0 });
     const followUp = harness.fake.sendModalSubmit({ customId: `ask:follow-submit:${OLD_ANSWER}`, fields: { question: 'and what did Kerry say?' }, user: VOTER });
     expect(callbackOf(await followUp.waitForReply(isCallback))).toEqual({ type: 5, data: { flags: 0 } });
     const reply = messageOf(await followUp.waitForReply(isEdit, 20_000));

@@ -253,6 +253,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     sign(null, Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), keys.privateKey).toString('hex');
   let endpoint: string | undefined;
   const deliveries: Delivery[] = [];
+  /** HTTP deliveries whose reply has not been read yet, by interaction token. */
+  const unanswered = new Map<string, Promise<void>>();
 
   // Waiters re-check their condition on every state change instead of polling.
   const listeners = new Set<() => void>();
@@ -399,6 +401,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const record: RecordedRequest = {
       method: request.method, path, query: url.searchParams, body, files, headers: request.headers, at: request.at, status: 0,
     };
+    // Like Discord, the fake knows an interaction's reply before the edits the bot sends after it.
+    const token = /^\/webhooks\/[^/]+\/([^/]+)/.exec(path)?.[1];
+    await (token === undefined ? undefined : unanswered.get(token));
     const failure = failures.find((f) => f.remaining > 0 && f.predicate(record));
     let reply: Reply;
     if (failure === undefined) reply = route(record);
@@ -532,7 +537,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       data, ...(message === undefined ? {} : { message }), locale: 'en-US', guild_locale: 'en-US',
       app_permissions: o.appPermissions ?? DEFAULT_APP_PERMISSIONS, entitlements: [], authorizing_integration_owners: { 0: guild.id }, context: 0,
     };
-    if (endpoint !== undefined) void deliver(endpoint, state, payload);
+    if (endpoint !== undefined) {
+      const delivered = deliver(endpoint, state, payload).finally(() => unanswered.delete(state.token));
+      unanswered.set(state.token, delivered);
+    }
     else if (session !== undefined) dispatch(session, 'INTERACTION_CREATE', payload);
     const mine = (r: RecordedRequest): boolean =>
       r.path.startsWith(`/interactions/${state.id}/${state.token}/`) || r.path.startsWith(`/webhooks/${applicationId}/${state.token}`);

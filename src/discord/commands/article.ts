@@ -131,7 +131,7 @@ function suggestionName(article: IndexedArticle): string {
 }
 
 async function suggest(interaction: AutocompleteInteraction, context: CommandContext): Promise<void> {
-  const story = channelStory(interaction, context);
+  const story = await channelStory(interaction, context);
   if (changeRefusal(interaction, context, story, '/article') !== undefined) {
     await interaction.respond([]);
     return;
@@ -152,7 +152,7 @@ async function confirmRemoval(interaction: ButtonInteraction, context: CommandCo
     return;
   }
   const story = pending === undefined ? undefined : storyNamedBy(pending.storyId, interaction, context);
-  const refusal = changeRefusal(interaction, context, story ?? channelStory(interaction, context), '/article');
+  const refusal = changeRefusal(interaction, context, story ?? (await channelStory(interaction, context)), '/article');
   if (refusal !== undefined) {
     await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
     return;

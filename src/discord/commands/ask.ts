@@ -139,8 +139,8 @@ function reasonModal(answer: AnswerRef): ModalBuilder {
 }
 
 /** Where the answer was given, as remembered or recorded: here (this server, this story), elsewhere, or on record nowhere. */
-function answerStanding(interaction: ButtonInteraction | ModalSubmitInteraction, { app, conversations }: CommandContext, answer: AnswerRef): 'here' | 'elsewhere' | 'unknown' {
-  const known = conversations.get(answer.answerId) ?? app.history?.store.answerOf(answer.answerId);
+async function answerStanding(interaction: ButtonInteraction | ModalSubmitInteraction, { app, conversations }: CommandContext, answer: AnswerRef): Promise<'here' | 'elsewhere' | 'unknown'> {
+  const known = conversations.get(answer.answerId) ?? (await app.history?.store.answerOf(answer.answerId));
   if (known === undefined) return 'unknown';
   return known.storyId === answer.storyId && samePlace(known, interaction) ? 'here' : 'elsewhere';
 }
@@ -152,12 +152,12 @@ async function vote(interaction: ButtonInteraction, context: CommandContext, ans
   let counts;
   try {
     if (!history) throw new Error('no history database');
-    const standing = answerStanding(interaction, context, answer);
+    const standing = await answerStanding(interaction, context, answer);
     if (standing !== 'here') {
       await replyPrivately(interaction, standing === 'elsewhere' ? FOREIGN_STORY : 'That answer is no longer on record (questions are kept for HISTORY_DAYS), so it takes no votes.');
       return;
     }
-    counts = history.store.vote(answer.answerId, history.hashMember(interaction.user.id), value);
+    counts = await history.store.vote(answer.answerId, history.hashMember(interaction.user.id), value);
   } catch (error) {
     logger.error({ err: error, answerId: answer.answerId }, 'could not store a vote');
     await interaction.reply({ content: 'Sorry, your vote could not be recorded right now. Please try again later.', flags: MessageFlags.Ephemeral });
@@ -194,10 +194,10 @@ async function pressButton(interaction: ButtonInteraction, context: CommandConte
  * The chain a follow-up continues: remembered for a while, else the question recorded in the
  * history, else none; never another server's questions.
  */
-function earlierQuestions(interaction: ModalSubmitInteraction, context: CommandContext, answer: AnswerRef): { questions: readonly string[]; ephemeral: boolean | undefined } {
+async function earlierQuestions(interaction: ModalSubmitInteraction, context: CommandContext, answer: AnswerRef): Promise<{ questions: readonly string[]; ephemeral: boolean | undefined }> {
   const remembered = context.conversations.get(answer.answerId);
   if (remembered) return samePlace(remembered, interaction) ? remembered : { questions: [], ephemeral: undefined };
-  const recorded = context.app.history?.store.answerOf(answer.answerId);
+  const recorded = await context.app.history?.store.answerOf(answer.answerId);
   return { questions: recorded === undefined || !samePlace(recorded, interaction) ? [] : [recorded.question], ephemeral: undefined };
 }
 
@@ -214,7 +214,7 @@ async function submitModal(interaction: ModalSubmitInteraction, context: Command
     searchableQuestion(question);
     await refuseEmpty(story, context);
     if (!(await takeTurn(interaction, context))) return;
-    const chain = earlierQuestions(interaction, context, answer);
+    const chain = await earlierQuestions(interaction, context, answer);
     const ephemeral = chain.ephemeral ?? interaction.message?.flags.has(MessageFlags.Ephemeral) ?? false;
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     await context.app.using(story, (opened) => answerQuestion(interaction, context, { story: opened, question, earlier: chain.questions, ephemeral }));
@@ -224,8 +224,8 @@ async function submitModal(interaction: ModalSubmitInteraction, context: Command
     const history = context.app.history;
     const stored =
       history !== undefined &&
-      answerStanding(interaction, context, answer) === 'here' &&
-      history.store.explainDownVote(answer.answerId, history.hashMember(interaction.user.id), (reason as VoteReason | undefined) ?? 'other', note === '' ? undefined : note);
+      (await answerStanding(interaction, context, answer)) === 'here' &&
+      (await history.store.explainDownVote(answer.answerId, history.hashMember(interaction.user.id), (reason as VoteReason | undefined) ?? 'other', note === '' ? undefined : note));
     await interaction.reply({
       content: stored ? `Thanks, noted: ${REASON_LABELS[(reason as VoteReason | undefined) ?? 'other'].toLowerCase()}.` : 'Your 👎 is no longer on that answer, so there is nothing to add a reason to.',
       flags: MessageFlags.Ephemeral,
@@ -246,7 +246,7 @@ export const ask = {
     const question = interaction.options.getString('question', true);
     // Nothing to search: thrown before deferring, so the refusal is private (see interactions.ts) and costs no turn.
     searchableQuestion(question);
-    const story = channelStory(interaction, context);
+    const story = await channelStory(interaction, context);
     await refuseEmpty(story, context);
     if (!(await takeTurn(interaction, context))) return;
     const ephemeral = interaction.options.getBoolean('private') ?? false;

@@ -21,7 +21,7 @@ export const check = {
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     // A claim is searched like a question; the engine reads no further than a question's length.
-    const { result, sources } = await context.app.using(channelStory(interaction, context), async (story) => ({
+    const { result, sources } = await context.app.using(await channelStory(interaction, context), async (story) => ({
       result: await story.ask(trimAtWord(claim, MAX_QUESTION_LENGTH)),
       sources: story.sources(),
     }));

@@ -37,7 +37,7 @@ export const sources = {
   data: new SlashCommandBuilder().setName('sources').setDescription("List the articles of this channel's story"),
 
   async execute(interaction, context) {
-    const current = await context.app.using(channelStory(interaction, context), async (story) => story.sources());
+    const current = await context.app.using(await channelStory(interaction, context), async (story) => story.sources());
     const indexed = current.builtAt === undefined ? 'never: it has no articles yet (/article add)' : time(new Date(current.builtAt), TimestampStyles.RelativeTime);
     await interaction.reply({
       flags: MessageFlags.Ephemeral,

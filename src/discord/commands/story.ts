@@ -95,7 +95,7 @@ async function create(interaction: ChatInputCommandInteraction, { app }: Command
 async function use(interaction: ChatInputCommandInteraction, { app }: CommandContext, guildId: string): Promise<void> {
   const story = app.storyNamed(guildId, interaction.options.getString('name', true));
   const asDefault = interaction.options.getBoolean('default') ?? false;
-  app.useStory(guildId, asDefault ? undefined : interaction.channelId, story);
+  await app.useStory(guildId, asDefault ? undefined : interaction.channelId, story);
   const where = asDefault ? 'Every channel without a story of its own now reads' : `${channelMention(interaction.channelId)} now reads`;
   await replyPrivately(interaction, `${where} ${shownName(story)}. /ask, /sources and the buttons answer from it.`);
 }

@@ -20,13 +20,17 @@ function recordingBridge(): { bridge: CallbackBridge; sent: { url: string; init:
 afterEach(() => vi.useRealTimers());
 
 describe('CallbackBridge', () => {
-  it("keeps a waiting interaction's first callback as the HTTP reply, and lets every other request through", async () => {
+  it("keeps a waiting interaction's first callback as the HTTP reply, and lets every other request through once that reply is sent", async () => {
     const { bridge, sent } = recordingBridge();
     const first = bridge.expect(interaction(InteractionType.ApplicationCommand));
     const deferral = { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: 0 } };
     expect((await bridge.makeRequest(callbackUrl, post(deferral))).status).toBe(204);
     expect(await first.response).toEqual(deferral);
-    await bridge.makeRequest(`${API}/webhooks/1234567890123456780/tok%2Fen/messages/@original`, { method: 'PATCH', body: '{}' });
+    const edit = bridge.makeRequest(`${API}/webhooks/1234567890123456780/tok%2Fen/messages/@original`, { method: 'PATCH', body: '{}' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toEqual([]); // an edit waits until the reply it edits is out
+    first.markSent();
+    await edit;
     // A second callback is Discord's to refuse, as it would over the gateway.
     expect((await bridge.makeRequest(callbackUrl, post(deferral))).status).toBe(400);
     expect(sent.map((request) => request.url)).toEqual([`${API}/webhooks/1234567890123456780/tok%2Fen/messages/@original`]);
@@ -40,6 +44,7 @@ describe('CallbackBridge', () => {
     vi.advanceTimersByTime(DEFERRAL_DEADLINE_MS);
     expect(await first.response).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } });
     vi.useRealTimers();
+    first.markSent();
     const late = await bridge.makeRequest(callbackUrl, post({ type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'late' } }));
     expect(late.status).toBe(200);
     expect(sent).toHaveLength(1);

@@ -15,6 +15,8 @@ import { type APIInteraction, type APIInteractionResponse, DefaultRestOptions, I
 export const DEFERRAL_DEADLINE_MS = 2_000;
 
 const CALLBACK_PATH = /\/interactions\/(\d+)\/([^/]+)\/callback$/;
+/** Edits and follow-ups of an interaction, by its token. */
+const WEBHOOK_PATH = /\/webhooks\/\d+\/([^/]+)(?:\/|$)/;
 
 interface Waiting {
   applicationId: string;
@@ -24,6 +26,8 @@ interface Waiting {
   /** Set once the transport deferred on the handler's behalf. */
   deferredByTransport: boolean;
   answered: boolean;
+  /** Resolves once the HTTP reply carrying the first response has been sent. */
+  sent: Promise<void>;
 }
 
 type MakeRequest = (url: string, init: RequestInit) => Promise<ResponseLike>;
@@ -48,6 +52,7 @@ const unknownInteraction = (): Response =>
 
 export class CallbackBridge {
   readonly #waiting = new Map<string, Waiting>();
+  readonly #byToken = new Map<string, Waiting>();
   readonly #send: MakeRequest;
 
   constructor(send: MakeRequest = DefaultRestOptions.makeRequest as MakeRequest) {
@@ -56,9 +61,15 @@ export class CallbackBridge {
 
   /** For discord.js's REST options: first callbacks of waiting interactions stay here, the rest goes out. */
   readonly makeRequest: MakeRequest = async (url, init) => {
-    const match = CALLBACK_PATH.exec(new URL(url).pathname);
+    const { pathname } = new URL(url);
+    const match = CALLBACK_PATH.exec(pathname);
     const waiting = match === null ? undefined : this.#waiting.get(match[1] ?? '');
-    if (match === null || waiting === undefined || waiting.token !== decodeURIComponent(match[2] ?? '')) return this.#send(url, init);
+    if (match === null || waiting === undefined || waiting.token !== decodeURIComponent(match[2] ?? '')) {
+      // An edit must not overtake the reply it edits: Discord would not know the message yet.
+      const token = WEBHOOK_PATH.exec(pathname)?.[1];
+      await (token === undefined ? undefined : this.#byToken.get(decodeURIComponent(token))?.sent);
+      return this.#send(url, init);
+    }
     const response = JSON.parse(String(init.body)) as APIInteractionResponse;
     if (!waiting.answered) {
       waiting.answered = true;
@@ -74,11 +85,14 @@ export class CallbackBridge {
    * response. Once `track` is given the handler's work, that work settling without a response (a
    * handler with nothing to say) gets the deferral at once, and the interaction is forgotten.
    */
-  expect(interaction: APIInteraction): { response: Promise<APIInteractionResponse>; track(work: Promise<void>): void } {
+  expect(interaction: APIInteraction): { response: Promise<APIInteractionResponse>; track(work: Promise<void>): void; markSent(): void } {
     let resolve: (response: APIInteractionResponse) => void = () => undefined;
     const response = new Promise<APIInteractionResponse>((settle) => (resolve = settle));
-    const waiting: Waiting = { applicationId: interaction.application_id, token: interaction.token, deferredByTransport: false, answered: false, respond: resolve };
+    let markSent: () => void = () => undefined;
+    const sent = new Promise<void>((settle) => (markSent = settle));
+    const waiting: Waiting = { applicationId: interaction.application_id, token: interaction.token, deferredByTransport: false, answered: false, respond: resolve, sent };
     this.#waiting.set(interaction.id, waiting);
+    this.#byToken.set(interaction.token, waiting);
     const deferNow = (): void => {
       if (waiting.answered) return;
       waiting.answered = true;
@@ -88,27 +102,30 @@ export class CallbackBridge {
     const timer = setTimeout(deferNow, DEFERRAL_DEADLINE_MS);
     return {
       response,
+      markSent,
       track: (work) =>
         void work.finally(() => {
           clearTimeout(timer);
           deferNow();
           this.#waiting.delete(interaction.id);
+          this.#byToken.delete(interaction.token);
         }),
     };
   }
 
   /** A handler's own first response after the transport deferred for it: a message becomes an edit of the deferred reply. */
-  #afterDeferral(callbackUrl: string, waiting: Waiting, response: APIInteractionResponse): Promise<ResponseLike> {
+  async #afterDeferral(callbackUrl: string, waiting: Waiting, response: APIInteractionResponse): Promise<ResponseLike> {
     if (response.type === InteractionResponseType.DeferredChannelMessageWithSource || response.type === InteractionResponseType.DeferredMessageUpdate) {
-      return Promise.resolve(noContent());
+      return noContent();
     }
     if (response.type !== InteractionResponseType.ChannelMessageWithSource && response.type !== InteractionResponseType.UpdateMessage) {
       // Suggestions and forms cannot follow a deferral; the handler sees the interaction as expired.
-      return Promise.resolve(unknownInteraction());
+      return unknownInteraction();
     }
     const edit = new URL(callbackUrl);
     edit.pathname = edit.pathname.replace(CALLBACK_PATH, `/webhooks/${waiting.applicationId}/${encodeURIComponent(waiting.token)}/messages/@original`);
     edit.search = '';
+    await waiting.sent;
     return this.#send(edit.href, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(response.data ?? {}) });
   }
 }

@@ -53,9 +53,13 @@ class RequestError extends Error {
   }
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+/** Resolves once the reply has been handed to the network (or the connection is gone). */
+function sendJson(response: ServerResponse, status: number, body: unknown): Promise<void> {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  return new Promise((resolve) => {
+    response.once('close', resolve);
+    response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text, resolve);
+  });
 }
 
 /** The raw body, refused past MAX_BODY_BYTES without reading the rest. */
@@ -118,7 +122,11 @@ export async function startHttpBot(options: HttpBotOptions): Promise<HttpBot> {
       first.track(work);
       void work.finally(() => threadParents.delete(payload.id));
     }
-    sendJson(response, 200, await first.response);
+    try {
+      await sendJson(response, 200, await first.response);
+    } finally {
+      first.markSent();
+    }
   }
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -138,7 +146,7 @@ export async function startHttpBot(options: HttpBotOptions): Promise<HttpBot> {
       if (response.headersSent) return;
       // The connection is closed after a refusal, so an oversized body is not read to its end.
       response.setHeader('connection', 'close');
-      sendJson(response, status, { error: error instanceof RequestError ? error.message : 'internal error' });
+      void sendJson(response, status, { error: error instanceof RequestError ? error.message : 'internal error' });
     });
   });
   await new Promise<void>((resolve, reject) => {
