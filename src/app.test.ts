@@ -128,7 +128,7 @@ describe('app', () => {
       await writeFile(join(corpusDir, 'new.md'), '---\ntitle: Paris talks\n---\n\nKerry flew to Paris on Sunday to brief European allies.');
       const running = builder.reindex();
       // The lock file in INDEX_DIR refuses the other process while the first one builds.
-      expect(() => server.reindex()).toThrow(expect.objectContaining({ code: 'REINDEX_IN_PROGRESS', message: expect.stringContaining(`process ${process.pid}`) }));
+      await expect(server.reindex()).rejects.toMatchObject({ code: 'REINDEX_IN_PROGRESS', message: expect.stringContaining(`process ${process.pid}`) });
       await running;
       expect(server.sources().articles.map((a) => a.title)).not.toContain('Paris talks');
       const reload = await server.reloadIndex();

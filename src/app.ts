@@ -9,7 +9,6 @@ import type { Config } from './config.js';
 import { createTransformersEmbedder } from './embeddings/transformers-embedder.js';
 import { AppError, ErrorCodes } from './errors.js';
 import type { BuildProgress } from './index/build-index.js';
-import { tryLockReindex } from './index/reindex-lock.js';
 import { liveBuildId, readLiveManifest } from './index/index-store.js';
 import type { Logger } from './logger.js';
 import { memberHasher } from './member-id.js';
@@ -194,7 +193,7 @@ class StoriesApp implements App {
   async deleteStory(story: Story): Promise<void> {
     if (this.cache.loaded(story.id)?.reindexing) throw new AppError(ErrorCodes.REINDEX_IN_PROGRESS, 'A reindex or article change of that story is running; delete it when that finishes.');
     // Held until the folder is gone, so no other process starts changing the story meanwhile.
-    const lock = tryLockReindex(story.indexDir);
+    const lock = await this.deps.storage.locks.tryLock(story);
     try {
       // Out of sight first: if that fails, nothing else has changed.
       await this.deps.stories.delete(story);
@@ -203,7 +202,7 @@ class StoriesApp implements App {
       this.deps.logger.info({ story: story.id }, 'story deleted');
       await this.forgetHistory(story);
     } finally {
-      lock.release();
+      await lock.release();
     }
   }
 

@@ -14,7 +14,6 @@ import { type BuildProgress, type BuildSummary, buildIndex } from './index/build
 import { HNSW_FILE, closeIndex, liveBuildId, loadIndex } from './index/index-store.js';
 import { RESIDENT_LIMIT_BYTES } from './index/file-bytes.js';
 import { GRAPH_FIXED_BYTES } from './index/vector-index.js';
-import { lockReindex, tryLockReindex } from './index/reindex-lock.js';
 import { manifestMismatch } from './index/manifest.js';
 import { normalizeWord } from './index/terms.js';
 import type { IndexedArticle, StoryIndex } from './index/story-index.js';
@@ -140,6 +139,8 @@ export interface StoryApp {
   /** Switches to the saved live index when another process rebuilt it; a no-op when already serving it. */
   reloadIndex(): Promise<IndexReload>;
   readonly reindexing: boolean;
+  /** The latest change's hold on the story's lock: resolves once it holds it, rejects (REINDEX_IN_PROGRESS) when another process does. */
+  readonly changeLocked: Promise<void> | undefined;
   /** Questions being answered right now (an index is evicted from memory only when none are). */
   readonly answering: number;
   /** Roughly the memory the loaded index takes (its graph and the files read into memory), for the memory budget. */
@@ -210,6 +211,7 @@ function indexBytes(index: StoryIndex | undefined): number {
 class LoadedStory implements StoryApp {
   /** The corpus change or rebuild running, if any; one at a time. */
   private building: Promise<unknown> | undefined;
+  changeLocked: Promise<void> | undefined;
   private reloading: Promise<IndexReload> | undefined;
   private inFlight = 0;
   /** Who waits for the questions in flight to finish (close). */
@@ -265,12 +267,27 @@ class LoadedStory implements StoryApp {
    */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     if (this.building) throw new AppError(ErrorCodes.REINDEX_IN_PROGRESS, 'A reindex is already running.');
-    const lock = tryLockReindex(this.story.indexDir);
+    let locked: () => void = () => undefined;
+    let refused: (error: unknown) => void = () => undefined;
+    this.changeLocked = new Promise<void>((resolve, reject) => {
+      locked = resolve;
+      refused = reject;
+    });
+    // Whoever needs it awaits it; the change's own promise carries the failure too.
+    this.changeLocked.catch(() => undefined);
     const run = async (): Promise<T> => {
       try {
-        return await work();
+        const lock = await this.deps.storage.locks.tryLock(this.story).catch((error: unknown) => {
+          refused(error);
+          throw error;
+        });
+        locked();
+        try {
+          return await work();
+        } finally {
+          await lock.release();
+        }
       } finally {
-        lock.release();
         this.building = undefined;
       }
     };
@@ -441,11 +458,9 @@ export async function openStory(story: Story, deps: StoryDeps, options: OpenStor
   if (saved.usable && saved.index) return new LoadedStory(story, deps, saved.index);
   if (saved.missing) logger.info({ story: story.id, indexDir: story.indexDir }, 'no index yet; building it');
   let waited = false;
-  const lock = await lockReindex(story.indexDir, {
-    onWait: () => {
-      waited = true;
-      logger.info({ story: story.id, indexDir: story.indexDir }, 'another process is rebuilding the index; waiting for it');
-    },
+  const lock = await deps.storage.locks.lock(story, () => {
+    waited = true;
+    logger.info({ story: story.id, indexDir: story.indexDir }, 'another process is rebuilding the index; waiting for it');
   });
   try {
     if (waited) {
@@ -469,6 +484,6 @@ export async function openStory(story: Story, deps: StoryDeps, options: OpenStor
       return new LoadedStory(story, deps, previous);
     }
   } finally {
-    lock.release();
+    await lock.release();
   }
 }

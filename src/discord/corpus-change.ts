@@ -91,15 +91,16 @@ export async function runCorpusChange<T>(
   const progress = progressEdits(interaction, new Promise<void>((resolve) => (markReplied = resolve)));
   let running: Promise<T>;
   try {
-    // Started before acknowledging, so a change arriving meanwhile is refused rather than raced.
+    // Started, and its lock taken, before acknowledging, so a change arriving meanwhile (here or in
+    // another process) is refused rather than raced.
     running = steps.start((update) => progress.report(update));
+    running.catch(() => undefined);
+    await steps.story.changeLocked;
   } catch (error) {
     if (!isAppError(error, 'REINDEX_IN_PROGRESS')) throw error;
     await steps.refuseBusy();
     return undefined;
   }
-  // It may fail before the acknowledgement is sent; the failure is handled below, not lost.
-  running.catch(() => undefined);
   await steps.acknowledge();
   markReplied();
   try {

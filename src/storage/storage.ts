@@ -15,6 +15,7 @@ import type { ChannelStories } from '../stories/channel-stories.js';
 import { PostgresChannelStories } from '../stories/postgres-channel-stories.js';
 import { SqliteChannelStories } from '../stories/sqlite-channel-stories.js';
 import { describeDatabase, openPostgres } from './postgres.js';
+import { type StoryLocks, advisoryLocks, fileLocks } from './story-locks.js';
 
 export type StorageEngine = 'sqlite' | 'postgres';
 
@@ -25,11 +26,14 @@ export interface Storage {
   history(): HistoryStore;
   /** The key member ids are hashed with, made on first use and the same for every process sharing this storage. */
   memberKey(): Promise<Buffer>;
+  /** One change of a story at a time, across every process sharing this storage. */
+  readonly locks: StoryLocks;
   close(): Promise<void>;
 }
 
 class SqliteStorage implements Storage {
   readonly engine = 'sqlite';
+  readonly locks = fileLocks;
   readonly channels: SqliteChannelStories;
   private opened: SqliteHistory | undefined;
 
@@ -55,10 +59,12 @@ class SqliteStorage implements Storage {
 class PostgresStorage implements Storage {
   readonly engine = 'postgres';
   readonly channels: PostgresChannelStories;
+  readonly locks: StoryLocks;
   private opened: PostgresHistory | undefined;
 
   constructor(private readonly pool: pg.Pool, private readonly where: string, private readonly logger: Logger) {
     this.channels = new PostgresChannelStories(pool);
+    this.locks = advisoryLocks(pool);
   }
 
   history(): HistoryStore {
