@@ -19,6 +19,7 @@ import { loadRankingModel } from './search/ranker.js';
 import type { OutsideKnowledge } from './search/search.js';
 import { loadEnglishWords } from './search/dictionary.js';
 import { type Story, isOperatorStory, readableFrom } from './stories/story.js';
+import { StoryReplica } from './stories/story-replica.js';
 import { StoryStore, corpusUsage } from './stories/story-store.js';
 import { StoryCache } from './story-cache.js';
 import { type Engine, type History, type IndexReload, type StoryApp, type StoryDeps, openStory } from './story-app.js';
@@ -121,6 +122,11 @@ class StoriesApp implements App {
     this.operator = deps.stories.operator;
     const openOptions = { trustIndex: options.trustIndex ?? false, onBuildProgress: options.onBuildProgress };
     this.cache = new StoryCache((story) => openStory(story, deps, openOptions), deps.config.stories.memoryBudgetBytes, deps.logger);
+    // Another replica made, changed or deleted a story: follow at once (the periodic check is the safety net).
+    deps.storage.watch((storyId) => {
+      const following = storyId === undefined ? this.reloadLoaded() : this.reloadStory(storyId);
+      following.catch((error: unknown) => deps.logger.warn({ err: error, story: storyId }, 'could not follow a change another replica made; still serving what this one has'));
+    });
     const { history, logger, config } = deps;
     if (history) {
       const purge = async (): Promise<void> => {
@@ -167,12 +173,17 @@ class StoriesApp implements App {
   async isEmpty(story: Story): Promise<boolean> {
     const loaded = this.cache.loaded(story.id);
     if (loaded !== undefined) return loaded.sources().buildId === undefined;
+    const { replica } = this.deps;
+    if (replica !== undefined && !isOperatorStory(story)) return (await replica.heads([story])).size === 0;
     return (await liveBuildId(story.indexDir).catch(() => undefined)) === undefined;
   }
 
   changeRefusal(story: Story, guildId: string | undefined): string | undefined {
     if (guildId === undefined) return undefined;
     if (isOperatorStory(story)) {
+      if (this.deps.replica !== undefined) {
+        return "The bot operator's shared story is the articles deployed with every replica (CORPUS_DIR); it is changed there, not from Discord. Make this server a story of its own with /story create, then /story use.";
+      }
       return this.deps.config.stories.adminGuildIds.includes(guildId)
         ? undefined
         : "This channel reads the bot operator's shared story, which only the operator changes. Make this server a story of its own with /story create, then /story use.";
@@ -220,18 +231,25 @@ class StoriesApp implements App {
   async listStories(guildId: string): Promise<StoryListing[]> {
     const bindings = await this.channels.channelsOf(guildId);
     const defaultId = (await this.channels.defaultOf(guildId)) ?? this.operator.id;
-    const listing = async (story: Story): Promise<StoryListing> => {
+    const stories = this.deps.stories.list(guildId);
+    // Replicas count a server's stories from their snapshots, which this host may not have copied.
+    const heads = await this.deps.replica?.heads(stories);
+    const counts = async (story: Story): Promise<{ articles: number; passages: number }> => {
+      if (heads !== undefined && !isOperatorStory(story)) return heads.get(story.id) ?? { articles: 0, passages: 0 };
       const manifest = await readLiveManifest(story.indexDir);
-      const articles = manifest?.articleCount ?? (await corpusUsage(story.corpusDir)).articles;
+      return { articles: manifest?.articleCount ?? (await corpusUsage(story.corpusDir)).articles, passages: manifest?.passageCount ?? 0 };
+    };
+    const listing = async (story: Story): Promise<StoryListing> => {
+      const { articles, passages } = await counts(story);
       return {
         story,
         articles,
-        passages: manifest?.passageCount ?? 0,
+        passages,
         channels: bindings.filter((binding) => binding.storyId === story.id).map((binding) => binding.channelId),
         isDefault: story.id === defaultId,
       };
     };
-    return Promise.all([this.operator, ...this.deps.stories.list(guildId)].map(listing));
+    return Promise.all([this.operator, ...stories].map(listing));
   }
 
   storyNames(guildId: string): string[] {
@@ -250,6 +268,8 @@ class StoriesApp implements App {
       this.cache.forget(storyId);
       return undefined;
     }
+    // A change running here holds the story's lock: no other replica can have published meanwhile.
+    if (this.deps.replica !== undefined && !isOperatorStory(app.story) && !app.reindexing) await this.deps.replica.catchUp(app.story);
     return app.reloadIndex();
   }
 
@@ -318,7 +338,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       logger,
       history,
       storage,
-      stories: new StoryStore(config),
+      stories: new StoryStore(config, storage.catalog),
+      replica: storage.snapshots === undefined ? undefined : new StoryReplica(storage.snapshots, logger),
       searching: limitConcurrency(CONCURRENT_SEARCHES),
     };
     return new StoriesApp(deps, options);

@@ -43,6 +43,8 @@ export const ErrorCodes = {
   STORY_FORBIDDEN: 'STORY_FORBIDDEN',
   /** The story has no articles yet, so there is nothing to answer from. */
   STORY_EMPTY: 'STORY_EMPTY',
+  /** A change was built but could not be shared with the other replicas (the database failed), so it was undone. */
+  SNAPSHOT_FAILED: 'SNAPSHOT_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

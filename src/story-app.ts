@@ -5,7 +5,6 @@
  * whose rebuild fails is undone, so the folder matches the live index. A story without articles yet
  * has no index: it answers nothing until one is added.
  */
-import { existsSync } from 'node:fs';
 import type { Limited } from './concurrency-limit.js';
 import type { Config } from './config.js';
 import type { Embedder } from './embeddings/embedder.js';
@@ -29,6 +28,7 @@ import { searchableQuestion } from './question-text.js';
 import type { OutsideKnowledge, SearchOptions, SearchResult, SearchTools } from './search/search.js';
 import { searchStory } from './search/search.js';
 import { type Story, isOperatorStory } from './stories/story.js';
+import type { StoryReplica } from './stories/story-replica.js';
 import { type StoryStore, corpusUsage } from './stories/story-store.js';
 
 const DAY_MS = 86_400_000;
@@ -117,6 +117,8 @@ export interface StoryDeps {
   /** The shared state (channel bindings, history, member key): SQLite or PostgreSQL. */
   storage: Storage;
   stories: StoryStore;
+  /** Servers' stories as copies of their snapshots in PostgreSQL; undefined on SQLite, where this host's folders are the stories. */
+  replica: StoryReplica | undefined;
   /** Searches of every story wait their turn here (see app.ts). */
   searching: Limited;
 }
@@ -183,6 +185,13 @@ async function rebuild(
     throw error;
   });
   const { summary } = result;
+  if (deps.replica !== undefined && !isOperatorStory(story)) {
+    const { articleCount, passageCount } = result.index.manifest;
+    await deps.replica.publish(story, { articles: articleCount, passages: passageCount }).catch((error: unknown) => {
+      if (result.index !== previous) closeIndex(result.index);
+      throw new AppError(ErrorCodes.SNAPSHOT_FAILED, 'The new index could not be shared with the other replicas; the previous one keeps serving.', { cause: error });
+    });
+  }
   logger.info({ story: story.id, ...summary, skipped: summary.skipped.length }, summary.upToDate ? 'index already up to date' : 'index built');
   for (const { file, reason } of summary.skipped) logger.warn({ story: story.id, file, reason }, 'corpus file skipped');
   return result;
@@ -283,6 +292,7 @@ class LoadedStory implements StoryApp {
         });
         locked();
         try {
+          await this.catchUpUnderLock();
           return await work();
         } finally {
           await lock.release();
@@ -294,6 +304,17 @@ class LoadedStory implements StoryApp {
     const running = run();
     this.building = running;
     return running;
+  }
+
+  /** Before a change: another replica may have changed the story since this one loaded it, and the change builds on the latest. */
+  private async catchUpUnderLock(): Promise<void> {
+    const { replica } = this.deps;
+    if (replica === undefined || isOperatorStory(this.story)) return;
+    const caughtUp = await replica.catchUp(this.story);
+    await replica.changing(this.story);
+    if (!caughtUp) return;
+    const live = await liveBuildId(this.story.indexDir);
+    if (live !== undefined && live !== this.index?.buildId) this.swapIn(await loadIndex(this.story.indexDir));
   }
 
   /** Rebuilds and swaps the new index in; on failure undoes the corpus change, and the old index keeps serving. */
@@ -452,7 +473,9 @@ export interface OpenStoryOptions {
 export async function openStory(story: Story, deps: StoryDeps, options: OpenStoryOptions): Promise<StoryApp> {
   const { logger } = deps;
   // Deleted meanwhile: taking its lock below would make its folder again.
-  if (!isOperatorStory(story) && !existsSync(story.corpusDir)) throw new AppError(ErrorCodes.STORY_NOT_FOUND, 'That story has been deleted.');
+  if (deps.stories.find(story.id) === undefined) throw new AppError(ErrorCodes.STORY_NOT_FOUND, 'That story has been deleted.');
+  const replica = isOperatorStory(story) ? undefined : deps.replica;
+  await replica?.catchUp(story);
   const { trustIndex } = options;
   let saved = await openSavedIndex(story, deps, trustIndex);
   if (saved.usable && saved.index) return new LoadedStory(story, deps, saved.index);
@@ -463,7 +486,9 @@ export async function openStory(story: Story, deps: StoryDeps, options: OpenStor
     logger.info({ story: story.id, indexDir: story.indexDir }, 'another process is rebuilding the index; waiting for it');
   });
   try {
-    if (waited) {
+    // Another replica may have published while this one waited, or before it took the lock.
+    const caughtUp = (await replica?.catchUp(story)) ?? false;
+    if (waited || caughtUp) {
       // That process may have built just what this one needs.
       const again = await openSavedIndex(story, deps, trustIndex);
       if (again.index && saved.index) closeIndex(saved.index);

@@ -23,6 +23,7 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   STORY_LIMIT: 8,
   STORY_FORBIDDEN: 8,
   STORY_EMPTY: 3,
+  SNAPSHOT_FAILED: 9,
 };
 
 /** 1 for anything unexpected. */

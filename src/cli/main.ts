@@ -5,7 +5,7 @@ import { type App, createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { isAppError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { StoryStore } from '../stories/story-store.js';
+import { operatorStory, storyOfId } from '../stories/story.js';
 import type { CliCommand, CliContext } from './command.js';
 import { article } from './commands/article.js';
 import { ask } from './commands/ask.js';
@@ -43,8 +43,8 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, ...optionsAsSettings(parsed.values) });
   const logger = createLogger(config.logLevel);
   const progress = progressReporter(process.stderr);
-  const stories = new StoryStore(config);
-  const story = typeof parsed.values.story === 'string' ? stories.get(parsed.values.story) : stories.operator;
+  // Whether a named story exists is the storage's to say (folders, or PostgreSQL), once the app is open.
+  const story = typeof parsed.values.story === 'string' ? storyOfId(config, parsed.values.story) : operatorStory(config);
   const withApp = async <T>({ refresh = true, history = false }: { refresh?: boolean; history?: boolean }, work: (app: App) => Promise<T>): Promise<T> => {
     const app = await createApp(config, { logger, onBuildProgress: progress, trustIndex: !refresh, history });
     try {
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     progress,
     story,
     withApp,
-    withStory: (options, work) => withApp(options, (app) => app.using(story, work)),
+    withStory: (options, work) => withApp(options, (app) => app.using(app.storyById(story.id), work)),
   };
   return command.run(context, parsed.values, parsed.positionals);
 }

@@ -191,10 +191,7 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
     await writeFile(join(staging, MANIFEST), JSON.stringify(complete, null, 2));
     const buildDir = join(buildsDir, id);
     await rename(staging, buildDir);
-    const pointer = join(indexDir, `.${CURRENT}.${id}`);
-    await writeFile(pointer, id);
-    await rename(pointer, join(indexDir, CURRENT));
-    await removeOtherBuilds(buildsDir, id);
+    await makeLive(indexDir, id);
     const { passages: _inMemory, passageVectors: _passageRecords, sentenceVectors: _sentenceRecords, ...rest } = index;
     const passages = PassageFile.open(join(buildDir, FILES.passages));
     return { ...rest, vectors: serving, buildId: id, manifest: complete, passages, ...openVectorRecords(buildDir, passages, dimensions) };
@@ -202,6 +199,45 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Points CURRENT at the build in one rename, then removes the others (readers that loaded them keep their open files). */
+async function makeLive(indexDir: string, id: string): Promise<void> {
+  const pointer = join(indexDir, `.${CURRENT}.${id}`);
+  await writeFile(pointer, id);
+  await rename(pointer, join(indexDir, CURRENT));
+  await removeOtherBuilds(join(indexDir, BUILDS), id);
+}
+
+/** The live build's id and files (manifest included), to copy it elsewhere; undefined when there is none. */
+export async function liveBuildFiles(indexDir: string): Promise<{ buildId: string; files: { name: string; path: string }[] } | undefined> {
+  const buildId = await liveBuildId(indexDir);
+  if (buildId === undefined) return undefined;
+  const dir = join(indexDir, BUILDS, buildId);
+  const names = (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+  return { buildId, files: names.map((name) => ({ name, path: join(dir, name) })) };
+}
+
+/**
+ * Makes a build copied from elsewhere (liveBuildFiles) the live one: written beside the live one,
+ * then switched to as a local build is. Its files are checked against its manifest when loaded.
+ */
+export async function placeBuild(indexDir: string, buildId: string, files: readonly { name: string; data: Uint8Array }[]): Promise<void> {
+  if (!/^[\w-]+$/.test(buildId) || files.some((file) => !/^[\w.-]+$/.test(file.name) || file.name.startsWith('.'))) throw new Error(`not a build: ${buildId}`);
+  const buildsDir = join(indexDir, BUILDS);
+  const buildDir = join(buildsDir, buildId);
+  if ((await liveBuildId(indexDir)) === buildId) return;
+  const staging = join(buildsDir, `.staging-${buildId}-${randomBytes(3).toString('hex')}`);
+  await mkdir(staging, { recursive: true });
+  try {
+    for (const file of files) await writeFile(join(staging, file.name), file.data);
+    await rm(buildDir, { recursive: true, force: true });
+    await rename(staging, buildDir);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  await makeLive(indexDir, buildId);
 }
 
 /** A staging folder this old belongs to a build that crashed, not to one still writing. */

@@ -48,6 +48,36 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      id SMALLINT PRIMARY KEY CHECK (id = 1),
      key BYTEA NOT NULL
    );`,
+  // Servers' stories, and their files as immutable snapshots (corpus and index, in 1 MB chunks);
+  // story_heads names the snapshot every replica serves.
+  `CREATE TABLE stories (
+     id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     name TEXT NOT NULL,
+     created_at BIGINT NOT NULL
+   );
+   CREATE INDEX stories_owner ON stories (owner);
+   CREATE TABLE story_snapshots (
+     id BIGSERIAL PRIMARY KEY,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     build_id TEXT NOT NULL,
+     articles INTEGER NOT NULL,
+     passages INTEGER NOT NULL,
+     bytes BIGINT NOT NULL,
+     created_at BIGINT NOT NULL
+   );
+   CREATE INDEX story_snapshots_story ON story_snapshots (story_id, id);
+   CREATE TABLE story_snapshot_chunks (
+     snapshot_id BIGINT NOT NULL REFERENCES story_snapshots (id) ON DELETE CASCADE,
+     path TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     data BYTEA NOT NULL,
+     PRIMARY KEY (snapshot_id, path, seq)
+   );
+   CREATE TABLE story_heads (
+     story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+     snapshot_id BIGINT NOT NULL REFERENCES story_snapshots (id) ON DELETE CASCADE
+   );`,
 ];
 
 /** Any constant both the bot and its tools agree on: the key of the advisory lock migrations run under. */

@@ -4,7 +4,7 @@
  * processes (shards, or replicas) would, and checks what one writes the other reads.
  */
 import { rm } from 'node:fs/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { captureLogs } from '../../tests/support/log-capture.js';
 import { freshDatabase } from '../../tests/support/postgres.js';
 import { makeTempDir } from '../../tests/support/temp-dir.js';
@@ -140,6 +140,22 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (engine) => {
       expect(await history.answerOf('new')).toMatchObject({ storyId: STORY });
     }));
 
+  it('makes a story once for every process, lists it under its server only, and deletes it for all', () =>
+    withTwo(engine, async (one, two) => {
+      await one.catalog.add(SERVER, 'election', 3);
+      await expect(two.catalog.add(SERVER, 'election', 3)).rejects.toMatchObject({ code: 'STORY_EXISTS' });
+      // PostgreSQL: the other replica hears of it by notification.
+      await vi.waitFor(() => expect(two.catalog.names(SERVER)).toEqual(['election']), { timeout: 5_000 });
+      expect(two.catalog.has(SERVER, 'election')).toBe(true);
+      expect(two.catalog.has(OTHER, 'election')).toBe(false);
+      expect(two.catalog.owners()).toEqual([SERVER]);
+      await one.catalog.add(SERVER, 'budget', 3);
+      await expect(two.catalog.add(SERVER, 'weather', 2)).rejects.toMatchObject({ code: 'STORY_LIMIT' });
+      await two.catalog.remove(SERVER, 'election');
+      await expect(one.catalog.remove(SERVER, 'election')).rejects.toMatchObject({ code: 'STORY_NOT_FOUND' });
+      await vi.waitFor(() => expect(one.catalog.names(SERVER)).toEqual(['budget']), { timeout: 5_000 });
+    }));
+
   it('hashes member ids with one key, made once, the same for every process', () =>
     withTwo(engine, async (one, two) => {
       const [a, b] = await Promise.all([one.memberKey(), two.memberKey()]);
@@ -159,10 +175,24 @@ describe('storage on postgres', () => {
     await client.connect();
     try {
       const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      expect(rows.map((row) => row.version)).toEqual([1]);
+      expect(rows.map((row) => row.version)).toEqual([1, 2]);
     } finally {
       await client.end();
       await Promise.all(replicas.map((replica) => replica.close()));
+    }
+  });
+
+  it('lets two replicas racing for a server\'s last story slot make only one', async () => {
+    const config = await place('postgres');
+    const { logger } = captureLogs();
+    const [one, two] = await Promise.all([openStorage(config, logger), openStorage(config, logger)]);
+    try {
+      const results = await Promise.allSettled([one.catalog.add(SERVER, 'first', 1), two.catalog.add(SERVER, 'second', 1)]);
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { code: 'STORY_LIMIT' } });
+    } finally {
+      await one.close();
+      await two.close();
     }
   });
 

@@ -6,13 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { withTempDir } from '../../tests/support/temp-dir.js';
 import { loadConfig } from '../config.js';
 import { OPERATOR_STORY_ID, parseStoryId, readableFrom, storyName } from './story.js';
+import { FolderStoryCatalog } from './folder-story-catalog.js';
 import { StoryStore } from './story-store.js';
 
 const SERVER = '100000000000000001';
 const OTHER = '100000000000000002';
 
 function storeIn(dir: string, env: Record<string, string> = {}): StoryStore {
-  return new StoryStore(loadConfig({ CORPUS_DIR: join(dir, 'corpus'), INDEX_DIR: join(dir, 'index'), DATA_DIR: join(dir, 'data'), ...env }));
+  const config = loadConfig({ CORPUS_DIR: join(dir, 'corpus'), INDEX_DIR: join(dir, 'index'), DATA_DIR: join(dir, 'data'), ...env });
+  return new StoryStore(config, new FolderStoryCatalog(config.dataDir));
 }
 
 describe('story names and ids', () => {

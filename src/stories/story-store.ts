@@ -1,16 +1,14 @@
 /**
- * @module story-store: the stories on disk. A server's story is its folder under
- * `DATA_DIR/stories/<server id>/<name>/`: made with one mkdir (two servers' shards, or a shard and
- * the CLI, cannot both create it), deleted by renaming it out of sight first, so no reader sees
- * half a story. Every process sharing DATA_DIR sees the same stories.
+ * @module story-store: finding, making and deleting stories, and their limits. A server's story
+ * keeps its files in `DATA_DIR/stories/<server id>/<name>/`; which stories exist is the catalogue's
+ * to say (story-catalog.ts): the folders themselves on one host, PostgreSQL across replicas.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { AppError, ErrorCodes } from '../errors.js';
-import { OPERATOR, STORIES_FOLDER, type Story, isOperatorStory, normalizedName, operatorStory, ownerFolder, parseStoryId, serverStory, storyName } from './story.js';
+import type { StoryCatalog } from './story-catalog.js';
+import { OPERATOR, type Story, isOperatorStory, normalizedName, operatorStory, parseStoryId, serverStory, storyName } from './story.js';
 
 /** How much a story's corpus holds, for the limits of a public bot. */
 export interface StoryUsage {
@@ -35,7 +33,10 @@ export async function corpusUsage(corpusDir: string): Promise<StoryUsage> {
 export class StoryStore {
   readonly operator: Story;
 
-  constructor(private readonly config: Pick<Config, 'corpusDir' | 'indexDir' | 'dataDir' | 'stories'>) {
+  constructor(
+    private readonly config: Pick<Config, 'corpusDir' | 'indexDir' | 'dataDir' | 'stories'>,
+    private readonly catalog: StoryCatalog,
+  ) {
     this.operator = operatorStory(config);
   }
 
@@ -48,9 +49,8 @@ export class StoryStore {
     } catch {
       return undefined;
     }
-    if (parts.owner === OPERATOR) return undefined;
-    const story = serverStory(this.config.dataDir, parts.owner, parts.name);
-    return existsSync(story.corpusDir) ? story : undefined;
+    if (parts.owner === OPERATOR || !this.catalog.has(parts.owner, parts.name)) return undefined;
+    return serverStory(this.config.dataDir, parts.owner, parts.name);
   }
 
   /** The story with this id, or STORY_NOT_FOUND. */
@@ -71,63 +71,25 @@ export class StoryStore {
 
   /** One server's stories, by name. */
   list(owner: string): Story[] {
-    let names: string[];
-    try {
-      names = readdirSync(ownerFolder(this.config.dataDir, owner));
-    } catch {
-      return [];
-    }
-    return names
-      .filter((name) => !name.startsWith('.'))
-      .sort()
-      .map((name) => serverStory(this.config.dataDir, owner, name))
-      .filter((story) => existsSync(story.corpusDir));
+    return this.catalog.names(owner).map((name) => serverStory(this.config.dataDir, owner, name));
   }
 
   /** Every server that has stories (the CLI lists them all). */
   owners(): string[] {
-    try {
-      return readdirSync(join(this.config.dataDir, STORIES_FOLDER)).filter((name) => !name.startsWith('.')).sort();
-    } catch {
-      return [];
-    }
+    return this.catalog.owners();
   }
 
   /** A new empty story owned by the server; STORY_EXISTS, STORY_NAME_INVALID or STORY_LIMIT otherwise. */
   async create(owner: string, typedName: string): Promise<Story> {
     const name = storyName(typedName);
-    const { maxPerServer } = this.config.stories;
-    if (this.list(owner).length >= maxPerServer) {
-      throw new AppError(ErrorCodes.STORY_LIMIT, `This server has ${maxPerServer} stories, the most this bot allows (MAX_STORIES_PER_SERVER); delete one first.`);
-    }
-    const story = serverStory(this.config.dataDir, owner, name);
-    const folder = join(ownerFolder(this.config.dataDir, owner), name);
-    await mkdir(ownerFolder(this.config.dataDir, owner), { recursive: true });
-    try {
-      await mkdir(folder);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (existsSync(story.corpusDir)) throw new AppError(ErrorCodes.STORY_EXISTS, `This server already has a story called "${name}".`);
-      // What a deletion left behind (a question in flight recreating its index folder): no story, so clear it.
-      await rm(folder, { recursive: true, force: true });
-      await mkdir(folder);
-    }
-    await mkdir(story.corpusDir);
-    return story;
+    await this.catalog.add(owner, name, this.config.stories.maxPerServer);
+    return serverStory(this.config.dataDir, owner, name);
   }
 
-  /** Removes a server story's folder: out of sight at once (one rename), then from the disk. */
+  /** Removes a server story: out of sight at once for every process, then its files. */
   async delete(story: Story): Promise<void> {
     if (isOperatorStory(story)) throw new AppError(ErrorCodes.STORY_FORBIDDEN, "The operator's story cannot be deleted; it is the bot's CORPUS_DIR.");
-    const folder = join(ownerFolder(this.config.dataDir, story.owner), story.name);
-    const trash = join(ownerFolder(this.config.dataDir, story.owner), `.deleted-${story.name}-${randomBytes(4).toString('hex')}`);
-    try {
-      await rename(folder, trash);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError(ErrorCodes.STORY_NOT_FOUND, `There is no story "${story.id}" any more.`);
-      throw error;
-    }
-    await rm(trash, { recursive: true, force: true });
+    await this.catalog.remove(story.owner, story.name);
   }
 
   /** Refuses a change that would take the story past its limits (articles, bytes). */

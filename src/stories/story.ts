@@ -81,6 +81,12 @@ export function parseStoryId(id: string): { owner: string; name: string } {
   return { owner, name };
 }
 
+/** The story an id names, whether or not it exists (the store says whether it does). */
+export function storyOfId(config: Pick<Config, 'corpusDir' | 'indexDir' | 'dataDir'>, id: string): Story {
+  const { owner, name } = parseStoryId(id);
+  return owner === OPERATOR ? operatorStory(config) : serverStory(config.dataDir, owner, name);
+}
+
 /** Whether members of `guildId` may read the story: their own server's, and the operator's. */
 export function readableFrom(story: Pick<Story, 'owner'>, guildId: string | undefined): boolean {
   return isOperatorStory(story) || (guildId !== undefined && story.owner === guildId);
