@@ -12,7 +12,7 @@ import type { BuildProgress } from './index/build-index.js';
 import { liveBuildId, readLiveManifest } from './index/index-store.js';
 import type { Logger } from './logger.js';
 import { memberHasher } from './member-id.js';
-import { type Storage, openStorage } from './storage/storage.js';
+import { type Storage, type StorageEngine, openStorage } from './storage/storage.js';
 import type { ChannelStories } from './stories/channel-stories.js';
 import { embedOffTopic } from './search/off-topic.js';
 import { loadRankingModel } from './search/ranker.js';
@@ -60,6 +60,8 @@ export interface App {
   /** Set when opened with `history: true` (the bot); the command line records nothing. */
   readonly history: History | undefined;
   readonly operator: Story;
+  /** Where the shared state is kept. */
+  readonly storageEngine: StorageEngine;
   /** The story a channel reads: its binding (a thread: its own, else its channel's), else its server's default, else the operator's. */
   storyOfChannel(guildId: string | undefined, channelId: string | undefined, parentChannelId?: string): Promise<Story>;
   /** The story with this id when members of `guildId` may read it (their server's, or the operator's); undefined otherwise. */
@@ -140,6 +142,10 @@ class StoriesApp implements App {
 
   get history(): History | undefined {
     return this.deps.history;
+  }
+
+  get storageEngine(): StorageEngine {
+    return this.deps.storage.engine;
   }
 
   async storyOfChannel(guildId: string | undefined, channelId: string | undefined, parentChannelId?: string): Promise<Story> {

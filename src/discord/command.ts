@@ -36,6 +36,8 @@ export interface CommandContext {
   /** When not empty, only members holding one of these roles may run /reindex and /status. */
   adminRoleIds: readonly string[];
   stats: BotStats;
+  /** How Discord delivered the interaction: over this process's gateway session, or by HTTP POST to this replica. */
+  transport: 'gateway' | 'http';
   /** The channel a thread belongs to (undefined outside threads), as the transport that carried the interaction knows it. */
   threadParentOf(interaction: BaseInteraction): string | undefined;
 }

@@ -26,6 +26,8 @@ export interface IntakeOptions {
   maxInFlight?: number;
   /** @default the parent of a thread in discord.js's channel cache, which the gateway fills */
   threadParentOf?: CommandContext['threadParentOf'];
+  /** @default 'gateway' */
+  transport?: CommandContext['transport'];
 }
 
 export interface Intake {
@@ -47,7 +49,7 @@ async function turnAway(interaction: BaseInteraction, content: string): Promise<
 }
 
 export function createIntake(options: IntakeOptions): Intake {
-  const { settings, app, logger, commands = allCommands, messageCommands = allMessageCommands, maxInFlight = 256, threadParentOf = cachedThreadParent } = options;
+  const { settings, app, logger, commands = allCommands, messageCommands = allMessageCommands, maxInFlight = 256, threadParentOf = cachedThreadParent, transport = 'gateway' } = options;
   const handle = interactionHandler(commands, messageCommands, {
     app,
     logger,
@@ -59,6 +61,7 @@ export function createIntake(options: IntakeOptions): Intake {
     adminRoleIds: settings.adminRoleIds,
     stats: { answersServed: 0 },
     threadParentOf,
+    transport,
   });
   const inFlight = new Set<Promise<void>>();
   let stopping = false;

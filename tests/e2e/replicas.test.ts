@@ -147,6 +147,9 @@ describe('replicas on one PostgreSQL', () => {
     expect(log.lastIndexOf('"event":"published"')).toBeLessThan(log.lastIndexOf('switched to the index another process built'));
     const answer = await finalReply(command(endpointTwo, 'ask', [text('question', 'How many poachers did the rangers arrest?')], false));
     expect(answer).toContain('Rangers arrested four poachers');
+    const status = await finalReply(command(endpointTwo, 'status', []));
+    expect(status).toMatch(/\*\*Replica\*\* `[^`]+:\d+` · HTTP interactions · shared state in PostgreSQL/);
+    expect(status).toContain('Index: 2 articles');
   });
 
   it('refuses a reindex on replica 2 while replica 1 changes the story; SIGKILL mid-change leaves the old snapshot serving and the lock released', async () => {

@@ -15,8 +15,7 @@ describe('formatUptime', () => {
 describe('statusText', () => {
   it('names the shard, its servers, the story and its index, the stories loaded, uptime, answers and memory', () => {
     const text = statusText({
-      shard: { id: 1, count: 4 },
-      guildsOnShard: 1,
+      reached: { transport: 'gateway', shard: { id: 1, count: 4 }, guildsOnShard: 1 },
       story: { owner: '100000000000000001', name: 'election-night' },
       index: { articles: [], builtAt: '2026-11-25T19:00:00.000Z', passageCount: 12, model: 'use-lite', buildId: '20261125T190000000Z-abc123' },
       reindexing: true,
@@ -34,5 +33,19 @@ describe('statusText', () => {
       'Memory: 250 MB resident, 40 MB JavaScript heap',
       'History: **unavailable** (SQLITE_BUSY: database is locked); answering goes on, questions and votes are not recorded',
     ]);
+  });
+
+  it('names the replica, not a shard, when the interaction came by HTTP', () => {
+    const text = statusText({
+      reached: { transport: 'http', replica: 'web-2:4242', storage: 'postgres' },
+      story: { owner: 'operator', name: 'shared' },
+      index: { articles: [], builtAt: undefined, passageCount: 0, model: 'use-lite', buildId: undefined },
+      reindexing: false,
+      resident: undefined,
+      history: undefined,
+      stats: { answersServed: 0 },
+      process: { uptimeSeconds: 5, rssBytes: 0, heapUsedBytes: 0 },
+    });
+    expect(text.split('\n')[0]).toBe('**Replica** `web-2:4242` · HTTP interactions · shared state in PostgreSQL');
   });
 });

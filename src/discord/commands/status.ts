@@ -1,12 +1,14 @@
-/** `/status` (admins): what this shard is doing: shard, guilds, the channel's story and index, stories loaded, uptime, answers, memory. */
+/** `/status` (admins): what the process reached is doing: its shard or replica, the channel's story and index, stories loaded, uptime, answers, memory. */
 import { type ChatInputCommandInteraction, MessageFlags, TimestampStyles, time } from 'discord.js';
+import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { ResidentStories, Sources } from '../../app.js';
 import type { HistoryStatus } from '../../history/history-store.js';
+import type { StorageEngine } from '../../storage/storage.js';
 import { type Story, isOperatorStory } from '../../stories/story.js';
 import { adminCommandData } from '../admin-permission.js';
 import { changeChannelStory } from '../channel-story.js';
-import type { BotStats, Command } from '../command.js';
+import type { BotStats, Command, CommandContext } from '../command.js';
 
 export interface ProcessFigures {
   uptimeSeconds: number;
@@ -14,10 +16,13 @@ export interface ProcessFigures {
   heapUsedBytes: number;
 }
 
+/** The process that answered: a gateway shard, or one of the HTTP replicas. */
+export type Reached =
+  | { transport: 'gateway'; shard: { id: number; count: number }; guildsOnShard: number }
+  | { transport: 'http'; replica: string; storage: StorageEngine };
+
 export interface StatusFacts {
-  /** This shard's id and the bot's shard count. */
-  shard: { id: number; count: number };
-  guildsOnShard: number;
+  reached: Reached;
   /** The channel's story and its index. */
   story: Pick<Story, 'name' | 'owner'>;
   index: Sources;
@@ -61,10 +66,18 @@ function indexLine({ index, reindexing }: StatusFacts): string {
   return `Index: ${index.articles.length} article${index.articles.length === 1 ? '' : 's'}, ${index.passageCount} passages · model \`${index.model}\` · built ${built} (build \`${index.buildId}\`)${running}`;
 }
 
+function reachedLine(reached: Reached): string {
+  if (reached.transport === 'http') {
+    return `**Replica** \`${reached.replica}\` · HTTP interactions · shared state in ${reached.storage === 'postgres' ? 'PostgreSQL' : 'SQLite on this host'}`;
+  }
+  const { shard, guildsOnShard } = reached;
+  return `**Shard ${shard.id}** of ${shard.count} · ${guildsOnShard} server${guildsOnShard === 1 ? '' : 's'} on this shard`;
+}
+
 export function statusText(facts: StatusFacts): string {
   const { resident } = facts;
   return [
-    `**Shard ${facts.shard.id}** of ${facts.shard.count} · ${facts.guildsOnShard} server${facts.guildsOnShard === 1 ? '' : 's'} on this shard`,
+    reachedLine(facts.reached),
     `Story: ${isOperatorStory(facts.story) ? "the operator's shared story" : `\`${facts.story.name}\``} (this channel's)`,
     indexLine(facts),
     ...(resident === undefined ? [] : [`Stories loaded here: ${resident.count} · servers' story indexes ${megabytes(resident.bytes)} of the ${megabytes(resident.budgetBytes)} budget (INDEX_MEMORY_MB)`]),
@@ -74,23 +87,23 @@ export function statusText(facts: StatusFacts): string {
   ].join('\n');
 }
 
-/** The shard this interaction came through, and how many the bot runs. */
-function shardOf(interaction: ChatInputCommandInteraction): { id: number; count: number } {
+/** The shard this interaction came through and how many the bot runs, or the replica that was POSTed it. */
+function reachedBy(interaction: ChatInputCommandInteraction, context: CommandContext): Reached {
+  if (context.transport === 'http') return { transport: 'http', replica: `${hostname()}:${process.pid}`, storage: context.app.storageEngine };
   const { client } = interaction;
   const id = interaction.guild?.shardId ?? client.shard?.ids[0] ?? 0;
-  return { id, count: client.shard?.count ?? client.options.shardCount ?? 1 };
+  const shard = { id, count: client.shard?.count ?? client.options.shardCount ?? 1 };
+  return { transport: 'gateway', shard, guildsOnShard: client.guilds.cache.filter((guild) => guild.shardId === id).size };
 }
 
 export const status = {
-  data: adminCommandData('status', 'Shard, index, uptime, answers and memory of the bot process you reach (server managers only)'),
+  data: adminCommandData('status', 'Shard or replica, index, uptime, answers and memory of the bot process you reach (managers)'),
 
   async execute(interaction, context) {
     await changeChannelStory(interaction, context, `/${interaction.commandName}`, async (story) => {
-      const shard = shardOf(interaction);
       const memory = process.memoryUsage();
       const text = statusText({
-        shard,
-        guildsOnShard: interaction.client.guilds.cache.filter((guild) => guild.shardId === shard.id).size,
+        reached: reachedBy(interaction, context),
         story: story.story,
         index: story.sources(),
         reindexing: story.reindexing,

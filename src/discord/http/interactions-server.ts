@@ -89,7 +89,7 @@ export async function startHttpBot(options: HttpBotOptions): Promise<HttpBot> {
   if (settings.token) client.rest.setToken(settings.token);
   // No gateway fills a channel cache here: a thread's parent is read from the payload that named it.
   const threadParents = new Map<string, string>();
-  const intake = createIntake({ ...options, threadParentOf: (interaction) => threadParents.get(interaction.id) });
+  const intake = createIntake({ ...options, transport: 'http', threadParentOf: (interaction) => threadParents.get(interaction.id) });
   // discord.js emits synchronously from handle() below, so the work started is the one just handed over.
   let started: Promise<void> | undefined;
   client.on(Events.InteractionCreate, (interaction) => {
