@@ -302,6 +302,7 @@ export async function openEngine(config: Config, logger: Logger): Promise<Engine
     cacheDir: config.modelCacheDir,
     hubUrl: config.modelHubUrl,
     batchSize: config.embedBatchSize,
+    threads: config.modelThreads,
     onModelBuild: () => logger.info({ cacheDir: config.modelCacheDir }, 'building the embedded model (once)'),
   });
   try {

@@ -48,6 +48,16 @@ describe('loadConfig', () => {
     for (const bad of ['0', '-2', '1.5', 'two']) expect(() => loadConfig({ TOTAL_SHARDS: bad }), bad).toThrow(/TOTAL_SHARDS: must be a whole number of shards from 1/);
   });
 
+  it('leaves model threads to ONNX Runtime unless MODEL_THREADS is set, and caps the interactions in flight at 256 unless told', () => {
+    expect(loadConfig({}).modelThreads).toBeUndefined();
+    expect(loadConfig({ MODEL_THREADS: '0' }).modelThreads).toBeUndefined();
+    expect(loadConfig({ MODEL_THREADS: '1' }).modelThreads).toBe(1);
+    expect(loadConfig({}).discord.maxInFlight).toBe(256);
+    expect(loadConfig({ MAX_IN_FLIGHT: '1000' }).discord.maxInFlight).toBe(1000);
+    expect(() => loadConfig({ MODEL_THREADS: '-1' })).toThrow(/MODEL_THREADS/);
+    expect(() => loadConfig({ MAX_IN_FLIGHT: '0' })).toThrow(/MAX_IN_FLIGHT/);
+  });
+
   it('rejects invalid values with one message naming each setting', () => {
     const failure = (() => {
       try {

@@ -50,6 +50,8 @@ const settingsSchema = z.object({
   QUERY_PREFIX: z.string().optional(),
   PASSAGE_PREFIX: z.string().optional(),
   EMBED_BATCH_SIZE: integerSetting(32, 1, 512),
+  // 0 = ONNX Runtime's own choice (a thread per core).
+  MODEL_THREADS: integerSetting(0, 0, 256),
   CORPUS_DIR: optionalText.transform((value) => resolve(value ?? 'corpus')),
   INDEX_DIR: optionalText.transform((value) => resolve(value ?? 'data/index')),
   DATA_DIR: optionalText.transform((value) => resolve(value ?? 'data')),
@@ -71,6 +73,7 @@ const settingsSchema = z.object({
   MAX_STORY_MB: integerSetting(25, 1, 10_240),
   INDEX_MEMORY_MB: integerSetting(512, 16, 1_048_576),
   ASK_COOLDOWN_SECONDS: integerSetting(5, 0, 3600),
+  MAX_IN_FLIGHT: integerSetting(256, 1, 100_000),
   // Discord caps a bot at a few thousand shards per 1,000 servers each; this bound only catches typos.
   TOTAL_SHARDS: optionalText
     .transform((value) => (value === undefined ? undefined : Number(value)))
@@ -83,6 +86,8 @@ export interface Config {
   modelCacheDir: string;
   modelHubUrl: string | undefined;
   embedBatchSize: number;
+  /** Threads each model call may use; undefined = ONNX Runtime's default (one per core). */
+  modelThreads: number | undefined;
   corpusDir: string;
   indexDir: string;
   /** What the bot keeps besides the index: the key that hashes member ids. */
@@ -129,6 +134,8 @@ export interface DiscordSettings {
   adminRoleIds: readonly string[];
   /** Seconds a member waits between two /ask; 0 turns the cooldown off. */
   askCooldownSeconds: number;
+  /** Interactions one process works on at once (answers waiting for a search included); more are told privately to ask again. */
+  maxInFlight: number;
   /** Shards `npm run start:sharded` spawns; undefined = Discord's recommendation (/gateway/bot). */
   totalShards: number | undefined;
   /** `npm run start:http`: the key Discord's signatures are checked with (required there), and where to listen. */
@@ -149,6 +156,7 @@ export function loadConfig(environment: Environment): Config {
     modelCacheDir: settings.MODEL_CACHE_DIR,
     modelHubUrl: settings.MODEL_HUB_URL,
     embedBatchSize: settings.EMBED_BATCH_SIZE,
+    modelThreads: settings.MODEL_THREADS === 0 ? undefined : settings.MODEL_THREADS,
     corpusDir: settings.CORPUS_DIR,
     indexDir: settings.INDEX_DIR,
     dataDir: settings.DATA_DIR,
@@ -171,6 +179,7 @@ export function loadConfig(environment: Environment): Config {
       applicationId: settings.DISCORD_APPLICATION_ID,
       adminRoleIds: settings.ADMIN_ROLE_IDS,
       askCooldownSeconds: settings.ASK_COOLDOWN_SECONDS,
+      maxInFlight: settings.MAX_IN_FLIGHT,
       totalShards: settings.TOTAL_SHARDS,
       http: { publicKey: settings.DISCORD_PUBLIC_KEY?.toLowerCase(), port: settings.HTTP_PORT, host: settings.HTTP_HOST },
     },

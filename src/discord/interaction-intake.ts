@@ -14,14 +14,14 @@ import { interactionHandler } from './interactions.js';
 import { TimedCache } from './timed-cache.js';
 
 export interface IntakeOptions {
-  settings: Pick<DiscordSettings, 'askCooldownSeconds' | 'adminRoleIds'>;
+  settings: Pick<DiscordSettings, 'askCooldownSeconds' | 'adminRoleIds' | 'maxInFlight'>;
   app: App;
   logger: Logger;
   commands?: readonly Command[];
   messageCommands?: readonly MessageCommand[];
   /**
    * Interactions worked on at once; more are turned away with a private "busy" reply, so a flood the
-   * machine cannot answer does not delay every deferral past Discord's 3 s. @default 256
+   * machine cannot answer does not delay every deferral past Discord's 3 s. @default settings.maxInFlight (MAX_IN_FLIGHT)
    */
   maxInFlight?: number;
   /** @default the parent of a thread in discord.js's channel cache, which the gateway fills */
@@ -49,7 +49,7 @@ async function turnAway(interaction: BaseInteraction, content: string): Promise<
 }
 
 export function createIntake(options: IntakeOptions): Intake {
-  const { settings, app, logger, commands = allCommands, messageCommands = allMessageCommands, maxInFlight = 256, threadParentOf = cachedThreadParent, transport = 'gateway' } = options;
+  const { settings, app, logger, commands = allCommands, messageCommands = allMessageCommands, maxInFlight = settings.maxInFlight, threadParentOf = cachedThreadParent, transport = 'gateway' } = options;
   const handle = interactionHandler(commands, messageCommands, {
     app,
     logger,

@@ -2,7 +2,7 @@
  * @module transformers-embedder: the Embedder on transformers.js's feature-extraction pipeline.
  * The embedded model is built locally; hub models use transformers.js's own download-and-cache path.
  */
-import { type FeatureExtractionPipeline, type Tensor, env, pipeline } from '@huggingface/transformers';
+import { type FeatureExtractionPipeline, type PretrainedModelOptions, type Tensor, env, pipeline } from '@huggingface/transformers';
 import { AppError, ErrorCodes } from '../errors.js';
 import type { EmbedPassagesOptions, Embedder } from './embedder.js';
 import type { ModelSpec } from './models.js';
@@ -16,6 +16,12 @@ export interface TransformersEmbedderOptions {
   hubUrl?: string | undefined;
   /** Texts per model call. @default 32 */
   batchSize?: number | undefined;
+  /**
+   * Threads one model call may use. @default ONNX Runtime's: one per core, which suits one process
+   * per machine; several processes on one machine (replicas, shards) each want fewer, or their
+   * threads crowd each other out.
+   */
+  threads?: number | undefined;
   /** Told when the embedded model is being built (a one-off, under a second). */
   onModelBuild?: () => void;
 }
@@ -29,6 +35,12 @@ function describe(error: unknown): string {
   return `${error instanceof Error ? error.message : String(error)}${cause}`;
 }
 
+/** What every pipeline is loaded with: full precision, and the thread count when one is set. */
+function pipelineOptions(options: TransformersEmbedderOptions): PretrainedModelOptions {
+  const { threads } = options;
+  return { dtype: 'fp32', ...(threads === undefined ? {} : { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } }) };
+}
+
 async function loadHubPipeline(options: TransformersEmbedderOptions): Promise<FeatureExtractionPipeline> {
   const { model, cacheDir } = options;
   env.allowRemoteModels = true;
@@ -39,7 +51,7 @@ async function loadHubPipeline(options: TransformersEmbedderOptions): Promise<Fe
   const hubUrl = options.hubUrl ?? DEFAULT_HUB_URL;
   env.remoteHost = hubUrl.endsWith('/') ? hubUrl : `${hubUrl}/`;
   try {
-    return await pipeline('feature-extraction', model.id, { dtype: 'fp32' });
+    return await pipeline('feature-extraction', model.id, pipelineOptions(options));
   } catch (cause) {
     throw new AppError(
       ErrorCodes.MODEL_UNAVAILABLE,
@@ -55,7 +67,7 @@ async function loadHubPipeline(options: TransformersEmbedderOptions): Promise<Fe
 async function loadEmbeddedPipeline(options: TransformersEmbedderOptions): Promise<FeatureExtractionPipeline> {
   const { modelDir } = await ensureUseLiteModel(options.cacheDir, { onBuild: options.onModelBuild });
   // An absolute folder is never a hub id, so transformers.js reads it directly and never goes online.
-  return pipeline('feature-extraction', modelDir, { dtype: 'fp32' });
+  return pipeline('feature-extraction', modelDir, pipelineOptions(options));
 }
 
 function rows(tensor: Tensor): Float32Array[] {

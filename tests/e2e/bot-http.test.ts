@@ -83,6 +83,19 @@ describe('POST /interactions: every request is verified first', () => {
   });
 });
 
+describe('an overloaded replica', () => {
+  it('drops an interaction that reached it after Discord’s 3 s (410), without working on it', async () => {
+    // A fresh one first: arrivals are timed against the quickest.
+    expect((await harness.ask('what did Putin demand').waitForReply(isEdit, 20_000)).status).toBe(200);
+    const tenSecondsAgo = String((BigInt(Date.now() - 10_000) - 1_420_070_400_000n) << 22n);
+    const body = JSON.stringify({ id: tenSecondsAgo, application_id: fake.applicationId, type: 2, token: 'expired-token', version: 1, data: { id: '1', name: 'ask', type: 1 } });
+    const edits = fake.requests.length;
+    expect(await post(body, signed(body))).toEqual({ status: 410, text: '{"error":"expired before it was read"}' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.requests.slice(edits).filter((request) => request.path.includes('expired-token'))).toEqual([]);
+  });
+});
+
 describe('/ask over HTTP', () => {
   it("defers in the POST's reply, then quotes Putin's condition in an edit by REST", async () => {
     const interaction = harness.ask('what did Putin demand');

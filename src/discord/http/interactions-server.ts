@@ -12,10 +12,15 @@ import { z } from 'zod';
 import type { DiscordSettings } from '../../config.js';
 import { type IntakeOptions, createIntake } from '../interaction-intake.js';
 import { CallbackBridge } from './callback-bridge.js';
+import { InteractionAges } from './interaction-age.js';
 import { checkSignature, interactionKey } from './signature.js';
 
 /** Discord's interactions are a few KB; anything near this is not one. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Discord's time for the first response: an interaction read later can no longer be answered. */
+const RESPONSE_DEADLINE_MS = 3_000;
+/** How often dropped late interactions are summed up in the log (one line, not one per interaction). */
+const DROPPED_LOG_INTERVAL_MS = 10_000;
 
 export interface HttpBotOptions extends IntakeOptions {
   settings: DiscordSettings & { http: { publicKey: string } };
@@ -97,6 +102,13 @@ export async function startHttpBot(options: HttpBotOptions): Promise<HttpBot> {
   });
   let ready = false;
   let stopping = false;
+  const ages = new InteractionAges();
+  let dropped = 0;
+  const droppedLog = setInterval(() => {
+    if (dropped === 0) return;
+    logger.warn({ dropped, seconds: DROPPED_LOG_INTERVAL_MS / 1000 }, 'dropped interactions that reached this replica after Discord’s 3 s: it is overloaded');
+    dropped = 0;
+  }, DROPPED_LOG_INTERVAL_MS).unref();
 
   async function interact(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
@@ -111,6 +123,11 @@ export async function startHttpBot(options: HttpBotOptions): Promise<HttpBot> {
     if (payload.type === InteractionType.Ping) return sendJson(response, 200, { type: InteractionResponseType.Pong });
     // Not ready or going away: 503 before any work, so the balancer can safely try another replica.
     if (!ready || stopping) throw new RequestError(503, stopping ? 'stopping' : 'starting');
+    // Too late to answer: working on it would only delay the next ones.
+    if (ages.waited(payload.id) > RESPONSE_DEADLINE_MS) {
+      dropped += 1;
+      throw new RequestError(410, 'expired before it was read');
+    }
     const parentId = payload.channel !== undefined && THREAD_TYPES.has(payload.channel.type) && 'parent_id' in payload.channel ? payload.channel.parent_id : undefined;
     if (typeof parentId === 'string') threadParents.set(payload.id, parentId);
     const first = bridge.expect(payload);
@@ -167,6 +184,7 @@ export async function startHttpBot(options: HttpBotOptions): Promise<HttpBot> {
     },
     async stop() {
       stopping = true;
+      clearInterval(droppedLog);
       await intake.drain();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
