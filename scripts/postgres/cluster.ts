@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { chmod, lchown, mkdir, mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
-import net from 'node:net';
+import { freePort } from '../../tests/support/free-port.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -99,19 +99,6 @@ function run(tools: Tools, tool: string, args: string[]): Promise<{ code: number
     child.on('error', reject);
     // pg_ctl start sends the server's own output to the log file (-l), so the pipes close when pg_ctl exits.
     child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
-/** A port nobody is listening on right now; it can be taken before postgres binds it, hence the retries in start(). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address !== null && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port from listen(0)'))));
-    });
   });
 }
 

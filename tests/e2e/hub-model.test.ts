@@ -1,7 +1,6 @@
 /** Hub models go through transformers.js's own download-and-cache path, proven against a stand-in hub. */
 import { execFile } from 'node:child_process';
 import { access, rm } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { createTransformersEmbedder } from '../../src/embeddings/transformers-em
 import { ensureUseLiteModel } from '../../src/embeddings/use-lite/build-model.js';
 import { AppError, ErrorCodes } from '../../src/errors.js';
 import { type FakeHub, startFakeHub } from '../support/fake-hub.js';
+import { freePort } from '../support/free-port.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { cosine } from '../support/vectors.js';
 
@@ -19,11 +19,7 @@ const QUESTION = 'What did Putin demand?';
 
 /** A URL on 127.0.0.1 where nothing listens: a port just released by a server we closed. */
 async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}/`;
+  return `http://127.0.0.1:${await freePort()}/`;
 }
 
 describe('hub models', () => {
