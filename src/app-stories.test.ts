@@ -84,8 +84,8 @@ describe('stories in the app', () => {
   });
 
   it('locks each story on its own: a second reindex of one is refused while another story rebuilds and answers meanwhile', async () => {
-    const zebras = app.storyNamed(SERVER_A, 'zebras');
-    const harbour = app.storyNamed(SERVER_B, 'harbour');
+    const zebras = await app.storyNamed(SERVER_A, 'zebras');
+    const harbour = await app.storyNamed(SERVER_B, 'harbour');
     await writeFile(join(zebras.corpusDir, 'counts.md'), Array.from({ length: 80 }, (_, k) => `Rangers counted ${k * 3 + 7} zebras at waterhole ${k + 1} on day ${k + 2}.`).join('\n\n'));
     await writeFile(join(harbour.corpusDir, 'tides.md'), 'The port reopened on Thursday once the tide had fallen.');
     await app.using(zebras, async (rebuilt) => {
@@ -104,8 +104,8 @@ describe('stories in the app', () => {
     const tight = await createApp({ ...config, stories: { ...config.stories, memoryBudgetBytes: 1 } }, { logger: createLogger('silent') });
     try {
       const operator = await tight.operatorStory();
-      const zebras = tight.storyNamed(SERVER_A, 'zebras');
-      const harbour = tight.storyNamed(SERVER_B, 'harbour');
+      const zebras = await tight.storyNamed(SERVER_A, 'zebras');
+      const harbour = await tight.storyNamed(SERVER_B, 'harbour');
       await tight.using(zebras, async (held) => {
         // Over budget, but held: both stay loaded while in use, however long that takes.
         await tight.using(harbour, async (other) => expect((await other.ask('When did the port reopen?')).answered).toBe(true));
@@ -124,7 +124,7 @@ describe('stories in the app', () => {
   });
 
   it('deletes a story: files, channel bindings and history rows gone, the operator’s story refused', async () => {
-    const zebras = app.storyNamed(SERVER_A, 'zebras');
+    const zebras = await app.storyNamed(SERVER_A, 'zebras');
     const buildId = await app.using(zebras, async (story) => story.sources().buildId ?? '');
     app.history?.store.recordQuestion({ answerId: '1', askedAt: Date.now(), guildId: SERVER_A, storyId: zebras.id, question: 'Who opened it?', answered: true, buildId, passages: [] });
     await app.history?.store.vote('1', 'hmac-sha256:aa', 1);
@@ -133,7 +133,7 @@ describe('stories in the app', () => {
     expect((await app.storyOfChannel(SERVER_A, 'channel-1')).id).toBe(app.operator.id);
     expect(await app.history?.store.answerOf('1')).toBeUndefined();
     expect(await app.history?.store.counts('1')).toEqual({ up: 0, down: 0 });
-    expect(() => app.storyNamed(SERVER_A, 'zebras')).toThrow(expect.objectContaining({ code: 'STORY_NOT_FOUND' }));
+    await expect(app.storyNamed(SERVER_A, 'zebras')).rejects.toMatchObject({ code: 'STORY_NOT_FOUND' });
     // A question still on its way to the deleted story finds it gone, and makes no folder again.
     await expect(app.using(zebras, async () => undefined)).rejects.toMatchObject({ code: 'STORY_NOT_FOUND' });
     expect(existsSync(join(config.dataDir, 'stories', SERVER_A, 'zebras'))).toBe(false);

@@ -7,7 +7,7 @@
 import { limitConcurrency } from './concurrency-limit.js';
 import type { Config } from './config.js';
 import { createTransformersEmbedder } from './embeddings/transformers-embedder.js';
-import { AppError, ErrorCodes } from './errors.js';
+import { AppError, ErrorCodes, isAppError } from './errors.js';
 import type { BuildProgress } from './index/build-index.js';
 import { liveBuildId, readLiveManifest } from './index/index-store.js';
 import type { Logger } from './logger.js';
@@ -69,7 +69,7 @@ export interface App {
   /** A story by id (the command line, which may reach every story); STORY_NOT_FOUND when there is none. */
   storyById(storyId: string): Story;
   /** One of the server's stories by the name its members type, or the operator's ("shared"); STORY_NOT_FOUND otherwise. */
-  storyNamed(guildId: string, name: string): Story;
+  storyNamed(guildId: string, name: string): Promise<Story>;
   /**
    * Runs `work` on the story's use cases, its index loaded (or built) on first use, and held in
    * memory until `work` finishes: what every interaction and command goes through.
@@ -151,8 +151,11 @@ class StoriesApp implements App {
   async storyOfChannel(guildId: string | undefined, channelId: string | undefined, parentChannelId?: string): Promise<Story> {
     if (guildId === undefined) return this.operator;
     const bound = await this.channels.storyIdOf(guildId, [channelId, parentChannelId]);
+    if (bound === undefined) return this.operator;
+    // Made on another replica a moment ago, before its notification arrived here: look again.
+    if (this.readableStory(bound, guildId) === undefined) await this.deps.stories.refresh(guildId);
     // A story deleted by another process since: its channels read the operator's story again.
-    return (bound === undefined ? undefined : this.readableStory(bound, guildId)) ?? this.operator;
+    return this.readableStory(bound, guildId) ?? this.operator;
   }
 
   readableStory(storyId: string, guildId: string | undefined): Story | undefined {
@@ -164,8 +167,14 @@ class StoriesApp implements App {
     return this.deps.stories.get(storyId);
   }
 
-  storyNamed(guildId: string, name: string): Story {
-    return this.deps.stories.named(guildId, name);
+  async storyNamed(guildId: string, name: string): Promise<Story> {
+    try {
+      return this.deps.stories.named(guildId, name);
+    } catch (error) {
+      if (!isAppError(error, ErrorCodes.STORY_NOT_FOUND)) throw error;
+      await this.deps.stories.refresh(guildId);
+      return this.deps.stories.named(guildId, name);
+    }
   }
 
   using<T>(story: Story, work: (story: StoryApp) => Promise<T>): Promise<T> {
@@ -237,6 +246,7 @@ class StoriesApp implements App {
   async listStories(guildId: string): Promise<StoryListing[]> {
     const bindings = await this.channels.channelsOf(guildId);
     const defaultId = (await this.channels.defaultOf(guildId)) ?? this.operator.id;
+    await this.deps.stories.refresh(guildId);
     const stories = this.deps.stories.list(guildId);
     // Replicas count a server's stories from their snapshots, which this host may not have copied.
     const heads = await this.deps.replica?.heads(stories);

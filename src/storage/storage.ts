@@ -101,7 +101,7 @@ class PostgresStorage implements Storage {
     this.listening = await listenForStoryEvents(url, this.logger, {
       onEvent: (event) => void this.apply(event),
       onReconnected: () =>
-        void this.catalog.refresh().then(
+        void this.catalog.refreshAll().then(
           () => this.tell(undefined),
           (error: unknown) => this.logger.warn({ err: error, database: this.where }, 'could not reread the stories'),
         ),
@@ -156,7 +156,7 @@ export async function openStorage(config: Pick<Config, 'dataDir' | 'databaseUrl'
   pool.on('error', (error) => logger.warn({ err: error, database: where }, 'a database connection failed; it will be replaced'));
   const storage = new PostgresStorage(pool, new PostgresStoryCatalog(pool, config.dataDir), where, logger);
   try {
-    await storage.catalog.refresh();
+    await storage.catalog.refreshAll();
     await storage.listen(config.databaseUrl);
   } catch (error) {
     await storage.close();

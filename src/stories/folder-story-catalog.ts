@@ -36,6 +36,9 @@ export class FolderStoryCatalog implements StoryCatalog {
     }
   }
 
+  /** The folders are read each time: nothing to reread. */
+  async refresh(): Promise<void> {}
+
   async add(owner: string, name: string, maxPerServer: number): Promise<void> {
     if (this.names(owner).length >= maxPerServer) throw storyLimit(maxPerServer);
     const folder = join(ownerFolder(this.dataDir, owner), name);

@@ -22,8 +22,13 @@ export class PostgresStoryCatalog implements StoryCatalog {
     private readonly dataDir: string,
   ) {}
 
+  async refresh(owner: string): Promise<void> {
+    const { rows } = await this.pool.query<{ name: string }>('SELECT name FROM stories WHERE owner = $1', [owner]);
+    this.byOwner.set(owner, new Set(rows.map((row) => row.name)));
+  }
+
   /** Rereads every story (at start, and after missing events). */
-  async refresh(): Promise<void> {
+  async refreshAll(): Promise<void> {
     const { rows } = await this.pool.query<{ owner: string; name: string }>('SELECT owner, name FROM stories');
     const byOwner = new Map<string, Set<string>>();
     for (const { owner, name } of rows) byOwner.set(owner, (byOwner.get(owner) ?? new Set()).add(name));

@@ -13,6 +13,8 @@ export interface StoryCatalog {
   names(owner: string): string[];
   /** Every server that has stories, sorted. */
   owners(): string[];
+  /** Rereads one server's stories where the answers above are a copy (another replica may have made one a moment ago). */
+  refresh(owner: string): Promise<void>;
   /**
    * Records a new story and makes its (empty) folder on this host; STORY_EXISTS when the server
    * has one of that name, STORY_LIMIT when it has `maxPerServer` already.

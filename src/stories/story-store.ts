@@ -74,6 +74,11 @@ export class StoryStore {
     return this.catalog.names(owner).map((name) => serverStory(this.config.dataDir, owner, name));
   }
 
+  /** Rereads one server's stories from the catalogue's source (PostgreSQL), for a story another replica just made. */
+  refresh(owner: string): Promise<void> {
+    return this.catalog.refresh(owner);
+  }
+
   /** Every server that has stories (the CLI lists them all). */
   owners(): string[] {
     return this.catalog.owners();

@@ -93,7 +93,7 @@ async function create(interaction: ChatInputCommandInteraction, { app }: Command
 }
 
 async function use(interaction: ChatInputCommandInteraction, { app }: CommandContext, guildId: string): Promise<void> {
-  const story = app.storyNamed(guildId, interaction.options.getString('name', true));
+  const story = await app.storyNamed(guildId, interaction.options.getString('name', true));
   const asDefault = interaction.options.getBoolean('default') ?? false;
   await app.useStory(guildId, asDefault ? undefined : interaction.channelId, story);
   const where = asDefault ? 'Every channel without a story of its own now reads' : `${channelMention(interaction.channelId)} now reads`;
@@ -101,7 +101,7 @@ async function use(interaction: ChatInputCommandInteraction, { app }: CommandCon
 }
 
 async function askToDelete(interaction: ChatInputCommandInteraction, context: CommandContext, guildId: string): Promise<void> {
-  const story = context.app.storyNamed(guildId, interaction.options.getString('name', true));
+  const story = await context.app.storyNamed(guildId, interaction.options.getString('name', true));
   if (isOperatorStory(story)) {
     await replyPrivately(interaction, 'The shared story belongs to the bot’s operator and cannot be deleted from a server.');
     return;
