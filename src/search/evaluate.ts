@@ -17,6 +17,8 @@ export interface EvalOutcome {
   answered: boolean;
   /** Passage texts, best first. */
   ranking: string[];
+  /** The first passage's bold sentence (the one shown as the answer), if there is a first passage. */
+  bold: string | undefined;
 }
 
 export interface EvalReport {
@@ -28,6 +30,8 @@ export interface EvalReport {
   declined_oos: number;
   /** Share of answerable questions declined. */
   false_declines: number;
+  /** Of the questions whose first passage holds the answer, the share whose bold sentence holds it too. */
+  bold: number;
 }
 
 /** Case, spacing and quote style do not matter: ’ = ' and “ ” = ". */
@@ -69,6 +73,15 @@ export function parseQuestions(jsonl: string): EvalQuestion[] {
     });
 }
 
+/**
+ * Whether the bold sentence holds an expected string: contains it, or, for an expected string longer
+ * than one sentence (news sets quote whole passages), lies within it.
+ */
+export function boldHoldsAnswer(bold: string, expected: readonly string[]): boolean {
+  const sentence = normalizeForMatch(bold);
+  return expected.map(normalizeForMatch).some((needle) => sentence.includes(needle) || (sentence.length > 0 && needle.includes(sentence)));
+}
+
 export function report(outcomes: readonly EvalOutcome[]): EvalReport {
   const answerable = outcomes.filter((o) => o.question.expect !== null);
   const outOfScope = outcomes.filter((o) => o.question.expect === null);
@@ -81,6 +94,7 @@ export function report(outcomes: readonly EvalOutcome[]): EvalReport {
     mrr: share(ranks.reduce((sum: number, r) => sum + (r === undefined ? 0 : 1 / r), 0), answerable.length),
     declined_oos: share(outOfScope.filter((o) => !o.answered).length, outOfScope.length),
     false_declines: share(answerable.filter((o) => !o.answered).length, answerable.length),
+    bold: share(answerable.filter((o, k) => ranks[k] === 1 && o.bold !== undefined && boldHoldsAnswer(o.bold, o.question.expect ?? [])).length, ranks.filter((r) => r === 1).length),
   };
 }
 
@@ -102,13 +116,14 @@ export function anyRunHit1(runs: readonly (readonly EvalOutcome[])[]): number {
 /** Asks every question and collects what came back, best passage first. */
 export async function runQuestions(
   questions: readonly EvalQuestion[],
-  ask: (question: string) => Promise<{ answered: boolean; passages: readonly { passage: { text: string } }[] }>,
+  ask: (question: string) => Promise<{ answered: boolean; passages: readonly { passage: { text: string }; highlight: readonly [number, number] }[] }>,
   onEach?: (outcome: EvalOutcome) => void,
 ): Promise<EvalOutcome[]> {
   const outcomes: EvalOutcome[] = [];
   for (const question of questions) {
     const result = await ask(question.q);
-    const outcome = { question, answered: result.answered, ranking: result.passages.map((p) => p.passage.text) };
+    const [first] = result.passages;
+    const outcome = { question, answered: result.answered, ranking: result.passages.map((p) => p.passage.text), bold: first?.passage.text.slice(...first.highlight) };
     onEach?.(outcome);
     outcomes.push(outcome);
   }

@@ -31,10 +31,10 @@ export interface CorporaEvalOptions {
 const percent = (value: number): string => value.toFixed(3);
 
 export function formatShapeReports(reports: readonly ShapeReport[]): string {
-  const lines = ['| Corpora | Method | hit@1 | hit@3 | MRR | out-of-scope declined | answerable declined |', '|---|---|---|---|---|---|---|'];
+  const lines = ['| Corpora | Method | hit@1 | hit@3 | MRR | bold holds the answer | out-of-scope declined | answerable declined |', '|---|---|---|---|---|---|---|---|'];
   for (const { shape, corpora, methods } of reports) {
     for (const [method, r] of Object.entries(methods)) {
-      if (r) lines.push(`| ${shape} (${corpora} corpora, ${r.n} questions) | ${method} | ${percent(r.hit1)} | ${percent(r.hit3)} | ${percent(r.mrr)} | ${percent(r.declined_oos)} | ${percent(r.false_declines)} |`);
+      if (r) lines.push(`| ${shape} (${corpora} corpora, ${r.n} questions) | ${method} | ${percent(r.hit1)} | ${percent(r.hit3)} | ${percent(r.mrr)} | ${percent(r.bold)} | ${percent(r.declined_oos)} | ${percent(r.false_declines)} |`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -101,7 +101,7 @@ export const evaluate: CliCommand = {
         context.stdout.write(
           [
             `questions: ${metrics.n}`,
-            `hit@1: ${percent(metrics.hit1)}   hit@3: ${percent(metrics.hit3)}   MRR: ${metrics.mrr.toFixed(3)}`,
+            `hit@1: ${percent(metrics.hit1)}   hit@3: ${percent(metrics.hit3)}   MRR: ${metrics.mrr.toFixed(3)}   bold sentence holds the answer: ${percent(metrics.bold)} (of right first passages)`,
             `out-of-scope declined: ${percent(metrics.declined_oos)}   answerable wrongly declined: ${percent(metrics.false_declines)}`,
             '',
           ].join('\n'),
