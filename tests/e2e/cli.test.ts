@@ -76,11 +76,11 @@ describe('cli', () => {
     }
   });
 
-  it('eval --json prints the metrics object', async () => {
+  it('eval --json prints the metrics object, the bold sentence’s share included', async () => {
     const questions = join(scratch, 'questions.jsonl');
     await writeFile(questions, '{"q": "Who is the Senate Majority Leader?", "expect": ["Harry Reid"]}\n{"q": "Who wrote Hamlet?", "expect": null}\n');
     const { stdout } = await cli('eval', '--json', questions);
-    expect(JSON.parse(stdout)).toEqual({ n: 2, hit1: 1, hit3: 1, mrr: 1, declined_oos: 1, false_declines: 0 });
+    expect(JSON.parse(stdout)).toEqual({ n: 2, hit1: 1, hit3: 1, mrr: 1, declined_oos: 1, false_declines: 0, bold: 1 });
   });
 
   it('eval --ceiling --json prints every method\'s hit@1 and the best a per-question choice among them reaches', async () => {
