@@ -67,7 +67,11 @@ export class StoryReplica {
         if (head?.id === local && local !== undefined) return false;
         if (head === undefined) {
           // No snapshot yet: no articles. Anything here is left from a failed publish or an earlier story of that name.
-          if (local === undefined && (await corpusFiles(story.corpusDir)).length === 0) return false;
+          if (local === undefined && (await corpusFiles(story.corpusDir)).length === 0) {
+            // A story made on another replica has no folder here yet; a change made here needs one.
+            await mkdir(story.corpusDir, { recursive: true });
+            return false;
+          }
           await rm(story.indexDir, { recursive: true, force: true });
           await rm(story.corpusDir, { recursive: true, force: true });
           await mkdir(story.corpusDir, { recursive: true });

@@ -1,7 +1,7 @@
 /**
  * Two HTTP replicas (`npm run start:http`, real processes) on one PostgreSQL, each with its own
  * DATA_DIR and INDEX_DIR, the fake Discord delivering each interaction to the replica a test picks:
- * a story made through one is listed by the other; an article added through one reaches the other
+ * a story made through one is listed, changed and answered from by the other; an article added through one reaches the other
  * by notification (timed) and is answered there from the new snapshot; a change running on one
  * refuses a reindex on the other; a replica killed with SIGKILL mid-change leaves the old snapshot
  * serving and the story's lock released, and comes back without the change it never finished.
@@ -122,14 +122,14 @@ afterAll(async () => {
 });
 
 describe('replicas on one PostgreSQL', () => {
-  it('lists on replica 2 a story made through replica 1, and answers there from the article replica 1 added', async () => {
+  it('lists on replica 2 a story made through replica 1, adds an article to it there, and replica 1 answers from it', async () => {
     expect(await finalReply(command(endpointOne, 'story', sub('create', [text('name', 'Zebra Watch')])))).toContain('Created the story `zebra-watch`');
     expect(await finalReply(command(endpointTwo, 'story', sub('list')))).toContain('`zebra-watch`: 0 articles');
     expect(await finalReply(command(endpointTwo, 'story', sub('use', [text('name', 'zebra-watch')])))).toContain('now reads `zebra-watch`');
-    expect(await finalReply(command(endpointOne, 'article', sub('add', [text('url', site.url('/zebras.html'))])))).toContain('Added: Okavango zebra sanctuary');
-    const answer = await finalReply(command(endpointTwo, 'ask', [text('question', 'Who opened the Okavango zebra sanctuary?')], false));
+    expect(await finalReply(command(endpointTwo, 'article', sub('add', [text('url', site.url('/zebras.html'))])))).toContain('Added: Okavango zebra sanctuary');
+    const answer = await finalReply(command(endpointOne, 'ask', [text('question', 'Who opened the Okavango zebra sanctuary?')], false));
     expect(answer).toContain('Minister Thandiwe Mokoena opened the Okavango zebra sanctuary');
-    expect(two.output()).toContain('caught up with the story’s latest snapshot');
+    expect(one.output()).toContain('caught up with the story’s latest snapshot');
   });
 
   it('switches replica 2 to the snapshot replica 1 publishes, by notification, and answers from it', async () => {
