@@ -80,6 +80,10 @@ function stopShard(shard: Shard): Promise<void> {
 async function main(): Promise<void> {
   const started = performance.now();
   const config = readBotConfig();
+  // Shards share one DATA_DIR and INDEX_DIR, while replicas on PostgreSQL each copy stories into folders of their own.
+  if (config.databaseUrl !== undefined) {
+    fail('npm run start:sharded keeps its state on this host; with DATABASE_URL, run replicas of npm run start:http instead, each with its own DATA_DIR and INDEX_DIR (see README, "Running on more than one machine").', 2);
+  }
   const logger = createLogger(config.logLevel).child({ shard: 'manager' });
   const seconds = (): number => Number(((performance.now() - started) / 1000).toFixed(2));
 

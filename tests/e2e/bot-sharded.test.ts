@@ -175,7 +175,7 @@ describe('npm run start:sharded', () => {
     }
   });
 
-  it('refuses to start without a token (status 2) or with a wrong one (status 1), never printing it', async () => {
+  it('refuses to start without a token (status 2), with a wrong one (status 1), or on PostgreSQL (status 2), never printing a secret', async () => {
     const missing = startManager({ DISCORD_TOKEN: '', DISCORD_API_URL: fake.apiUrl });
     expect(await missing.exited).toBe(2);
     expect(missing.output()).toContain('DISCORD_TOKEN is not set');
@@ -186,5 +186,10 @@ describe('npm run start:sharded', () => {
     const badCount = startManager({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, TOTAL_SHARDS: 'two' });
     expect(await badCount.exited).toBe(2);
     expect(badCount.output()).toContain('TOTAL_SHARDS: must be a whole number of shards from 1 to 10000');
+    // Shards share their folders; PostgreSQL's replicas each need their own.
+    const onPostgres = startManager({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DATABASE_URL: 'postgres://bot:never-print-me@127.0.0.1:1/stories' });
+    expect(await onPostgres.exited).toBe(2);
+    expect(onPostgres.output()).toContain('with DATABASE_URL, run replicas of npm run start:http instead');
+    expect(onPostgres.output()).not.toContain('never-print-me');
   });
 });
