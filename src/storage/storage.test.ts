@@ -196,6 +196,32 @@ describe('storage on postgres', () => {
     }
   });
 
+  it('listens again after losing its listening connection, and rereads the stories it may have missed meanwhile', async () => {
+    const config = await place('postgres');
+    const { logger } = captureLogs();
+    const [one, two] = await Promise.all([openStorage(config, logger), openStorage(config, logger)]);
+    const pg = (await import('pg')).default;
+    const admin = new pg.Client({ connectionString: config.databaseUrl });
+    await admin.connect();
+    try {
+      const told: (string | undefined)[] = [];
+      one.watch((storyId) => told.push(storyId));
+      // Every listening session of this database goes, as when the server restarts or the network drops.
+      const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'");
+      expect(rowCount).toBe(2);
+      await two.catalog.add(SERVER, 'missed', 5);
+      await vi.waitFor(() => expect(one.catalog.has(SERVER, 'missed')).toBe(true), { timeout: 10_000 });
+      expect(told).toContain(undefined);
+      // And it hears new events again.
+      await two.catalog.add(SERVER, 'heard', 5);
+      await vi.waitFor(() => expect(told).toContain(`${SERVER}/heard`), { timeout: 5_000 });
+    } finally {
+      await admin.end();
+      await one.close();
+      await two.close();
+    }
+  });
+
   it('refuses to start on a database it cannot reach, naming it without its password', async () => {
     const { logger } = captureLogs();
     const unreachable = 'postgres://bot:hunter2-secret@127.0.0.1:1/stories';
