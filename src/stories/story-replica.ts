@@ -53,7 +53,7 @@ export class StoryReplica {
     return running;
   }
 
-  /** The story's head (what `/story list` counts); undefined while it has no articles. */
+  /** Each story's head (what `/story list` counts); a story without articles yet has none. */
   heads(stories: readonly Story[]): Promise<Map<string, SnapshotHead>> {
     return this.snapshots.heads(stories.map((story) => story.id));
   }
