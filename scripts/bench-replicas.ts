@@ -226,7 +226,10 @@ try {
     replicas: () => cpuSeconds((pid) => replicas.some(({ running }) => running.child.pid === pid)),
     postgres: () => cpuSeconds((_, commandLine) => commandLine.startsWith('postgres')),
     balancer: () => cpuSeconds((_, commandLine) => commandLine.startsWith('nginx')),
-    loadAndFake: async () => { const { user, system } = process.cpuUsage(); return (user + system) / 1e6; },
+    loadAndFake: async () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    },
   };
   const cpuBefore = { replicas: await cpuOf.replicas(), postgres: await cpuOf.postgres(), balancer: await cpuOf.balancer(), loadAndFake: await cpuOf.loadAndFake() };
   const ask = (question: string, user?: { id: string; username?: string }) =>
@@ -245,7 +248,7 @@ try {
   const perReplica = replicas.map(({ address, running }) => ({
     address,
     interactions: served.get(address) ?? 0,
-    answersPerSecond: round((served.get(address) ?? 0) / loadSeconds, 1),
+    interactionsPerSecond: round((served.get(address) ?? 0) / loadSeconds, 1),
     peakRssMb: round(peakRss.get(address) ?? Number.NaN, 0),
     stopped: running === victim?.running && killMode !== 'none',
   }));
@@ -281,7 +284,7 @@ try {
         `answer:      p50 ${load.answerMs.p50} ms, p99 ${load.answerMs.p99} ms, max ${load.answerMs.max} ms`,
         `cpu:         ms per answer: ${Object.entries(cpuMsPerAnswer).map(([part, ms]) => `${part} ${ms}`).join(', ')}`,
         `trouble:     ${droppedLate} dropped by replicas as read after 3 s; balancer→replica errors ${JSON.stringify(upstreamErrors)}`,
-        ...perReplica.map((replica) => `  ${replica.address}: ${replica.interactions} interactions taken (${replica.answersPerSecond}/s), peak ${replica.peakRssMb} MB resident${replica.stopped ? ', stopped halfway' : ''}`),
+        ...perReplica.map((replica) => `  ${replica.address}: ${replica.interactions} interactions taken (${replica.interactionsPerSecond}/s), peak ${replica.peakRssMb} MB resident${replica.stopped ? ', stopped halfway' : ''}`),
         '',
       ].join('\n'),
     );
