@@ -61,19 +61,24 @@ function findNginx(): string | undefined {
 /** Linux's clock ticks per second, in which /proc reports CPU time. */
 const CLOCK_TICKS = 100;
 
-/** CPU seconds (user + system) used so far by the processes whose command line starts with `command` (or has this pid). */
-async function cpuSeconds(match: (pid: number, commandLine: string) => boolean): Promise<number> {
-  let ticks = 0;
+/** CPU seconds (user + system) one process has used so far; undefined once it is gone. */
+async function processCpuSeconds(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return undefined;
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** CPU seconds used so far by the processes whose command line starts with `prefix`. */
+async function cpuSecondsOf(prefix: string): Promise<number> {
+  let total = 0;
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    const [commandLine, stat] = await Promise.all([readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''), readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')]);
-    if (stat === '' || !match(pid, commandLine.replaceAll('\0', ' '))) continue;
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
+    const commandLine = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (commandLine.startsWith(prefix)) total += (await processCpuSeconds(Number(name))) ?? 0;
   }
-  return ticks / CLOCK_TICKS;
+  return total;
 }
 
 interface Balancer {
@@ -211,21 +216,31 @@ try {
   balancer = nginx === undefined ? await startRoundRobin(replicas.map((replica) => replica.address)) : await startNginx(nginx, balancerDir, replicas.map((replica) => replica.address));
   fake.deliverTo(`${balancer.url}/interactions`);
 
-  // Resident memory, sampled while the load runs (the peak is what a host must hold).
+  // Resident memory and CPU time, sampled while the load runs: the peak is what a host must hold, and a
+  // stopped replica's CPU time leaves /proc with it, so its last sample stands.
   const peakRss = new Map<string, number>();
-  const sampler = setInterval(() => {
+  const replicaCpu = new Map<string, number>();
+  const sample = async (): Promise<void> => {
     for (const { address, running } of replicas) {
-      if (running.child.pid === undefined || running.child.exitCode !== null) continue;
-      // An exiting process has no VmRSS (NaN): keep the last real figure.
-      void residentMb(running.child.pid).then((mb) => Number.isFinite(mb) && peakRss.set(address, Math.max(peakRss.get(address) ?? 0, mb)), () => undefined);
+      const { pid } = running.child;
+      if (pid === undefined || running.child.exitCode !== null) continue;
+      // An exiting process has no VmRSS (NaN) nor stat: keep the last real figures.
+      const [mb, cpu] = await Promise.all([residentMb(pid).catch(() => Number.NaN), processCpuSeconds(pid)]);
+      if (Number.isFinite(mb)) peakRss.set(address, Math.max(peakRss.get(address) ?? 0, mb));
+      if (cpu !== undefined) replicaCpu.set(address, cpu);
     }
-  }, 250);
+  };
+  await sample();
+  const sampler = setInterval(() => void sample(), 250);
   const victim = replicas[replicas.length - 1];
   const killAt = killMode === 'none' || victim === undefined ? undefined : setTimeout(() => victim.running.child.kill(killMode === 'kill' ? 'SIGKILL' : 'SIGTERM'), (count / perSecond / 2) * 1000);
   const cpuOf = {
-    replicas: () => cpuSeconds((pid) => replicas.some(({ running }) => running.child.pid === pid)),
-    postgres: () => cpuSeconds((_, commandLine) => commandLine.startsWith('postgres')),
-    balancer: () => cpuSeconds((_, commandLine) => commandLine.startsWith('nginx')),
+    replicas: async () => {
+      await sample();
+      return [...replicaCpu.values()].reduce((sum, seconds) => sum + seconds, 0);
+    },
+    postgres: () => cpuSecondsOf('postgres'),
+    balancer: () => cpuSecondsOf('nginx'),
     loadAndFake: async () => {
       const { user, system } = process.cpuUsage();
       return (user + system) / 1e6;
@@ -237,7 +252,6 @@ try {
   const load = await runAskLoad({ fake, ask }, { count, perSecond });
   clearTimeout(killAt);
   clearInterval(sampler);
-  // A killed replica's CPU time leaves /proc with it: the figure counts the survivors, and the victim until it went.
   const cpuMsPerAnswer = Object.fromEntries(
     await Promise.all((Object.keys(cpuOf) as (keyof typeof cpuOf)[]).map(async (part) => [part, round((((await cpuOf[part]()) - cpuBefore[part]) * 1000) / Math.max(1, load.answered), 2)] as const)),
   );
