@@ -1,12 +1,12 @@
 /**
- * Fitting the ranking and answerability models. The ranker families (linear, a small MLP,
- * gradient-boosted trees) share one listwise loss: the softmax over a question's candidates
- * against the answering candidates (ListNet with one relevant group), so each learns to put an
- * answering passage above every other candidate of the same question. Everything is seeded, so
- * the same examples give the same model.
+ * Fitting the ranking and answerability models. The neural ranker families (linear, a small MLP)
+ * share one listwise loss: the softmax over a question's candidates against the answering
+ * candidates (ListNet with one relevant group), so each learns to put an answering passage above
+ * every other candidate of the same question. (LambdaMART is XGBoost's, in lambdamart.ts.)
+ * Everything is seeded, so the same examples give the same model.
  */
 import { seededRandom, shuffled } from '../../src/evaluation/random.js';
-import { type Scorer, type Tree, scoreRow } from '../../src/search/ranker.js';
+import { type Scorer, scoreRow } from '../../src/search/ranker.js';
 
 /** Candidates of many questions, standardised, in one flat matrix. */
 export interface RankingSet {
@@ -52,7 +52,7 @@ export function scoreSet(scorer: Scorer, set: RankingSet): Float64Array {
 }
 
 /** Softmax of each question's scores minus its targets: the listwise loss's gradient per row. */
-function listwiseGradient(set: RankingSet, scores: Float64Array, questions: Iterable<number>, gradient: Float64Array, hessian?: Float64Array): number {
+function listwiseGradient(set: RankingSet, scores: Float64Array, questions: Iterable<number>, gradient: Float64Array): number {
   let loss = 0;
   for (const q of questions) {
     const from = set.start[q] ?? 0;
@@ -66,7 +66,6 @@ function listwiseGradient(set: RankingSet, scores: Float64Array, questions: Iter
       const p = Math.exp((scores[r] ?? 0) - top) / total;
       const t = set.target[r] ?? 0;
       gradient[r] = weight * (p - t);
-      if (hessian) hessian[r] = weight * Math.max(p * (1 - p), 1e-6);
       if (t > 0) loss -= weight * t * Math.log(Math.max(p, 1e-12));
     }
   }
@@ -206,174 +205,6 @@ export function fitNeural(set: RankingSet, options: NeuralOptions): Scorer {
     }
   }
   return scorerOf(params);
-}
-
-export interface TreesOptions {
-  rounds: number;
-  depth: number;
-  rate: number;
-  /** L2 on leaf values. */
-  lambda: number;
-  /** Smallest hessian sum a leaf may hold. */
-  minLeafHessian: number;
-  /** Sets scored as trees are added (incrementally), passed to `onRound` every `every` rounds. */
-  validation?: readonly RankingSet[];
-  onRound?: (round: number, validationScores: readonly Float64Array[]) => void;
-  every?: number;
-}
-
-const BINS = 32;
-
-/** Per feature, up to BINS - 1 cut points at quantiles of a sample of its values. */
-function binEdges(set: RankingSet): Float64Array[] {
-  const rows = set.target.length;
-  const step = Math.max(1, Math.floor(rows / 20_000));
-  return Array.from({ length: set.width }, (_, f) => {
-    const sample: number[] = [];
-    for (let r = 0; r < rows; r += step) sample.push(set.x[r * set.width + f] ?? 0);
-    sample.sort((a, b) => a - b);
-    const edges = new Set<number>();
-    for (let b = 1; b < BINS; b += 1) edges.add(sample[Math.floor((b * sample.length) / BINS)] ?? 0);
-    return Float64Array.from([...edges].sort((a, b) => a - b));
-  });
-}
-
-function binOf(edges: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (value <= (edges[mid] ?? 0)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** A tree's value for the row of `x` starting at `offset` (no subarray per row: millions of rows per round). */
-function treeValueAt(tree: Tree, x: Float64Array, offset: number): number {
-  let node = 0;
-  for (;;) {
-    const feature = tree.feature[node] ?? -1;
-    if (feature < 0) return tree.value[node] ?? 0;
-    node = (x[offset + feature] ?? 0) <= (tree.threshold[node] ?? 0) ? (tree.left[node] ?? 0) : (tree.right[node] ?? 0);
-  }
-}
-
-/**
- * Gradient-boosted regression trees on the listwise gradients (second-order leaf values, as in
- * LambdaMART and XGBoost), splits searched over feature histograms; a node's larger child gets its
- * histogram by subtracting the smaller child's from its parent's.
- */
-export function fitTrees(set: RankingSet, options: TreesOptions): Scorer {
-  const { width } = set;
-  const rows = set.target.length;
-  const edges = binEdges(set);
-  const bins = new Uint8Array(rows * width);
-  for (let r = 0; r < rows; r += 1) for (let f = 0; f < width; f += 1) bins[r * width + f] = binOf(edges[f] as Float64Array, set.x[r * width + f] ?? 0);
-  const scores = new Float64Array(rows);
-  const gradient = new Float64Array(rows);
-  const hessian = new Float64Array(rows);
-  const questions = Array.from({ length: set.start.length - 1 }, (_, q) => q);
-  const trees: Tree[] = [];
-  const validation = options.validation ?? [];
-  const validationScores = validation.map((other) => new Float64Array(other.target.length));
-  const cells = width * BINS;
-
-  const histogramOf = (members: Uint32Array): { g: Float64Array; h: Float64Array } => {
-    const g = new Float64Array(cells);
-    const h = new Float64Array(cells);
-    for (let k = 0; k < members.length; k += 1) {
-      const r = members[k] as number;
-      const gr = gradient[r] as number;
-      const hr = hessian[r] as number;
-      const base = r * width;
-      for (let f = 0; f < width; f += 1) {
-        const cell = f * BINS + (bins[base + f] as number);
-        g[cell] = (g[cell] as number) + gr;
-        h[cell] = (h[cell] as number) + hr;
-      }
-    }
-    return { g, h };
-  };
-
-  for (let round = 0; round < options.rounds; round += 1) {
-    listwiseGradient(set, scores, questions, gradient, hessian);
-    const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
-    const grow = (members: Uint32Array, histogram: { g: Float64Array; h: Float64Array }, depth: number): number => {
-      const node = tree.feature.length;
-      tree.feature.push(-1);
-      tree.threshold.push(0);
-      tree.left.push(-1);
-      tree.right.push(-1);
-      tree.value.push(0);
-      // Node totals: any one feature's bins hold every member once.
-      let G = 0;
-      let H = 0;
-      for (let b = 0; b < BINS; b += 1) {
-        G += histogram.g[b] as number;
-        H += histogram.h[b] as number;
-      }
-      const value = (-options.rate * G) / (H + options.lambda);
-      tree.value[node] = value;
-      let bestFeature = -1;
-      let bestBin = 0;
-      if (depth < options.depth && members.length >= 2) {
-        const parentGain = (G * G) / (H + options.lambda);
-        let bestGain = 1e-9;
-        for (let f = 0; f < width; f += 1) {
-          let gl = 0;
-          let hl = 0;
-          const cuts = (edges[f] as Float64Array).length;
-          for (let b = 0; b < cuts; b += 1) {
-            gl += histogram.g[f * BINS + b] as number;
-            hl += histogram.h[f * BINS + b] as number;
-            const hr = H - hl;
-            if (hl < options.minLeafHessian || hr < options.minLeafHessian) continue;
-            const gr = G - gl;
-            const gain = (gl * gl) / (hl + options.lambda) + (gr * gr) / (hr + options.lambda) - parentGain;
-            if (gain > bestGain) {
-              bestGain = gain;
-              bestFeature = f;
-              bestBin = b;
-            }
-          }
-        }
-      }
-      if (bestFeature < 0) {
-        // A leaf: its members' scores move by its value now, instead of re-scoring every row.
-        for (let k = 0; k < members.length; k += 1) scores[members[k] as number] = (scores[members[k] as number] as number) + value;
-        return node;
-      }
-      let leftCount = 0;
-      for (let k = 0; k < members.length; k += 1) if ((bins[(members[k] as number) * width + bestFeature] as number) <= bestBin) leftCount += 1;
-      const left = new Uint32Array(leftCount);
-      const right = new Uint32Array(members.length - leftCount);
-      let l = 0;
-      let r = 0;
-      for (let k = 0; k < members.length; k += 1) {
-        const row = members[k] as number;
-        if ((bins[row * width + bestFeature] as number) <= bestBin) left[l++] = row;
-        else right[r++] = row;
-      }
-      const smallerIsLeft = left.length <= right.length;
-      const smaller = histogramOf(smallerIsLeft ? left : right);
-      const larger = { g: histogram.g.map((v, c) => v - (smaller.g[c] as number)), h: histogram.h.map((v, c) => v - (smaller.h[c] as number)) };
-      tree.feature[node] = bestFeature;
-      tree.threshold[node] = (edges[bestFeature] as Float64Array)[bestBin] ?? 0;
-      tree.left[node] = grow(left, smallerIsLeft ? smaller : larger, depth + 1);
-      tree.right[node] = grow(right, smallerIsLeft ? larger : smaller, depth + 1);
-      return node;
-    };
-    const everyone = Uint32Array.from({ length: rows }, (_, r) => r);
-    grow(everyone, histogramOf(everyone), 0);
-    trees.push(tree);
-    validation.forEach((other, v) => {
-      const otherScores = validationScores[v] as Float64Array;
-      for (let r = 0; r < otherScores.length; r += 1) otherScores[r] = (otherScores[r] as number) + treeValueAt(tree, other.x, r * width);
-    });
-    if (options.onRound && (round + 1) % (options.every ?? 10) === 0) options.onRound(round + 1, validationScores);
-  }
-  return { family: 'trees', trees };
 }
 
 export interface LogisticOptions {

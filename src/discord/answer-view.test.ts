@@ -25,7 +25,8 @@ function ranked(sentences: string[], highlight: number, paragraph = 1): RankedPa
     similarity: 0.5,
     coverage: 0.5,
     passageCoverage: 0.5,
-    highlightHasAnswerType: false,
+    holdsAnswerType: false,
+    label: 0,
   };
 }
 

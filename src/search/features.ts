@@ -4,8 +4,8 @@
  * another's; the list and its order are part of the trained model (`FEATURE_NAMES` is checked
  * against the model file at start-up).
  */
-import { termsOf } from '../index/terms.js';
 import type { IndexedArticle } from '../index/story-index.js';
+import { ASKS_WHAT_WAS_SAID, QUOTE, termsOfTitle, withoutTitle } from './answering-sentence.js';
 import { type Candidate, type CandidateSet, termCoverage } from './candidates.js';
 import { bestSentence } from './highlight.js';
 import type { AnalysedQuestion } from './query.js';
@@ -63,24 +63,6 @@ export const FEATURE_NAMES = [
   'next_similarity',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
-
-const QUOTE = /["“”]/;
-const ASKS_WHAT_WAS_SAID = /\b(?:say|says|said|saying|tell|tells|told|claim|claims|claimed|warn|warns|warned|call|calls|called|react|reacted|respond|responded|comment|commented|think|thinks|thought|announce|announced|describe|described|quote|quoted|reply|replied|statement)\b/i;
-
-/** The question's terms outside the title, with their weights, as a question of their own. */
-function withoutTitle(question: AnalysedQuestion, title: ReadonlySet<string>): AnalysedQuestion {
-  return { ...question, terms: new Map([...question.terms].filter(([term]) => !title.has(term))) };
-}
-
-const titleTerms = new WeakMap<IndexedArticle, Set<string>>();
-function termsOfTitle(article: IndexedArticle): Set<string> {
-  let terms = titleTerms.get(article);
-  if (!terms) {
-    terms = new Set(termsOf(article.title));
-    titleTerms.set(article, terms);
-  }
-  return terms;
-}
 
 function ranksBy(values: readonly number[]): number[] {
   const order = values.map((_, k) => k).sort((a, b) => (values[b] ?? 0) - (values[a] ?? 0) || a - b);

@@ -1,4 +1,8 @@
-/** @module highlight: which sentence of a passage answers the question, to show in bold. */
+/**
+ * @module highlight: the hand-weighted pick of a passage's best sentence. The ranker's features read
+ * it (the sentence shown in bold is the trained sentence model's, answering-sentence.ts), and
+ * `npm run train` measures the sentence model against it.
+ */
 
 export interface SentenceEvidence {
   /** Share of the question's term weight in this sentence, 0-1. */

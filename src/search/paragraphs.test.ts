@@ -27,16 +27,24 @@ describe('oneResultPerParagraph', () => {
   });
 
   const located = (label: number, highlight: Span) => ({ label, passage: passages[label] as Passage, highlight, score: 1 - label / 10 });
+  const asked: number[] = [];
+  const highlightOf = (entry: ReturnType<typeof located>): Span => {
+    asked.push(entry.label);
+    return entry.highlight;
+  };
 
   it('shows a split paragraph whole, once, at its best part\'s place, with the highlight on the same sentence', () => {
     const ranked = [located(2, [0, 23]), located(0, [0, 18]), located(1, [20, 40]), located(3, [0, 8])];
-    const results = oneResultPerParagraph(file, ranked, 10);
+    const results = oneResultPerParagraph(file, ranked, 10, highlightOf);
+    expect(asked).toEqual([2, 0, 3]); // not the paragraph's other part
     expect(results.map((r) => r.passage.id)).toEqual(['a#2', 'a#1', 'a#3']);
     const [whole] = results;
     expect(whole?.passage.text).toBe('What is hydrolysis? It splits molecules. The catch is the waste.');
     expect(whole?.passage.text.slice(...(whole?.highlight ?? [0, 0]))).toBe('The catch is the waste.');
     expect(whole?.passage.sentences.map(([start, end]) => whole.passage.text.slice(start, end))).toEqual(['What is hydrolysis?', 'It splits molecules.', 'The catch is the waste.']);
     expect(results[1]).toEqual(located(0, [0, 18])); // a paragraph in one part is left as it is
-    expect(oneResultPerParagraph(file, ranked, 2).map((r) => r.passage.id)).toEqual(['a#2', 'a#1']);
+    asked.length = 0;
+    expect(oneResultPerParagraph(file, ranked, 2, highlightOf).map((r) => r.passage.id)).toEqual(['a#2', 'a#1']);
+    expect(asked).toEqual([2, 0]); // nor the paragraphs past the limit
   });
 });

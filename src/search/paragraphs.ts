@@ -11,7 +11,6 @@ interface Located {
   /** The passage's label in the index. */
   label: number;
   passage: Passage;
-  highlight: Span;
 }
 
 /** Every part of the paragraph passage `label` belongs to, in order: parts of a paragraph have consecutive labels. */
@@ -25,19 +24,23 @@ export function partsOf(passages: PassageStore, { label, passage }: Pick<Located
   return parts;
 }
 
-/** The first `limit` paragraphs of `ranked` (best first), each as its best part's entry holding the whole paragraph. */
-export function oneResultPerParagraph<T extends Located>(passages: PassageStore, ranked: readonly T[], limit: number): T[] {
+/**
+ * The first `limit` paragraphs of `ranked` (best first), each as its best part's entry holding the
+ * whole paragraph, with the highlight `highlightOf` picks in that part (asked only of the parts kept).
+ */
+export function oneResultPerParagraph<T extends Located>(passages: PassageStore, ranked: readonly T[], limit: number, highlightOf: (located: T) => Span): (T & { highlight: Span })[] {
   const seen = new Set<string>();
-  const results: T[] = [];
+  const results: (T & { highlight: Span })[] = [];
   for (const located of ranked) {
     if (results.length >= limit) break;
     const { passage } = located;
     const paragraph = `${passage.articleId}#${passage.paragraph}`;
     if (seen.has(paragraph)) continue;
     seen.add(paragraph);
+    const highlight = highlightOf(located);
     const parts = partsOf(passages, located);
     if (parts.length === 1) {
-      results.push(located);
+      results.push({ ...located, highlight });
       continue;
     }
     // Parts were cut at sentence boundaries, where the cleaned paragraph has a single space.
@@ -54,7 +57,7 @@ export function oneResultPerParagraph<T extends Located>(passages: PassageStore,
     results.push({
       ...located,
       passage: { ...passage, id: passageId(passage.articleId, passage.paragraph, 1, 1), part: 1, text, sentences },
-      highlight: [located.highlight[0] + shift, located.highlight[1] + shift],
+      highlight: [highlight[0] + shift, highlight[1] + shift],
     });
   }
   return results;

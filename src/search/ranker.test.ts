@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors.js';
 import { ANSWERABILITY_FEATURES } from './answerability.js';
 import { FEATURE_NAMES } from './features.js';
-import { RANKING_MODEL_FILE, answerProbability, loadRankingModel, parseRankingModel, rankScores, scoreRow } from './ranker.js';
+import { RANKING_MODEL_FILE, answerProbability, loadRankingModel, parseRankingModel, scoreRow, scoreRows } from './ranker.js';
 
 const shipped = (): Record<string, unknown> => JSON.parse(readFileSync(RANKING_MODEL_FILE, 'utf8')) as Record<string, unknown>;
 
@@ -43,15 +43,18 @@ describe('scorers', () => {
     // ReLU hides the second unit's negative activation.
     expect(scoreRow({ family: 'mlp', hidden: [[1, 0], [0, -1]], hiddenBias: [0, 0], output: [2, 5], outputBias: 1 }, [1.5, 2])).toBeCloseTo(4);
     const stump = { feature: [0, -1, -1], threshold: [0.5, 0, 0], left: [1, -1, -1], right: [2, -1, -1], value: [0, -1, 1] };
-    expect(scoreRow({ family: 'trees', trees: [stump, stump] }, [0.2])).toBe(-2);
-    expect(scoreRow({ family: 'trees', trees: [stump, stump] }, [0.9])).toBe(2);
+    expect(scoreRow({ family: 'trees', base: 0.5, trees: [stump, stump] }, [0.2])).toBe(-1.5);
+    expect(scoreRow({ family: 'trees', base: 0.5, trees: [stump, stump] }, [0.9])).toBe(2.5);
+    // As in XGBoost: a row on the threshold goes right, and the comparison is in 32-bit floats.
+    expect(scoreRow({ family: 'trees', base: 0, trees: [stump] }, [0.5])).toBe(1);
+    expect(scoreRow({ family: 'trees', base: 0, trees: [{ ...stump, threshold: [0.1, 0, 0] }] }, [0.1 + 1e-12])).toBe(1);
   });
 
   it('standardise features before scoring, and turn answerability into a probability', () => {
     const model = parseRankingModel(shipped());
     const ranker = { ...model.ranker, mean: model.ranker.mean.map(() => 1), scale: model.ranker.scale.map(() => 2), scorer: { family: 'linear' as const, weights: model.ranker.mean.map((_, f) => (f === 0 ? 1 : 0)), bias: 0 } };
     const row = Float64Array.from(FEATURE_NAMES, (_, f) => (f === 0 ? 5 : 0));
-    expect(rankScores({ ...model, ranker }, [row])[0]).toBeCloseTo(2);
+    expect(scoreRows(ranker, [row])[0]).toBeCloseTo(2);
     const answerability = { ...model.answerability, mean: model.answerability.mean.map(() => 0), scale: model.answerability.scale.map(() => 1), weights: model.answerability.weights.map(() => 0), bias: 0 };
     expect(answerProbability({ ...model, answerability }, new Float64Array(ANSWERABILITY_FEATURES.length))).toBeCloseTo(0.5);
   });

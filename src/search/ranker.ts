@@ -1,8 +1,8 @@
 /**
  * @module ranker: the trained models, as loaded from `model/ranking-model.json` (written by
- * `npm run train`): a scorer that orders a question's candidate passages, and a logistic model of
- * whether the story answers the question at all. Only evaluation lives here; fitting is in
- * scripts/train/.
+ * `npm run train`): a scorer that orders a question's candidate passages, one that picks a
+ * passage's answering sentence, and a logistic model of whether the story answers the question at
+ * all. Only evaluation lives here; fitting is in scripts/train/.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AppError, ErrorCodes } from '../errors.js';
 import { ANSWERABILITY_FEATURES } from './answerability.js';
+import { SENTENCE_FEATURES } from './answering-sentence.js';
 import { FEATURE_NAMES } from './features.js';
 
 const numbers = z.array(z.number());
@@ -23,25 +24,34 @@ const mlpScorer = z.object({
   output: numbers,
   outputBias: z.number(),
 });
-/** Trees as flat arrays: node n splits on feature[n] at threshold[n] (left when ≤), or is a leaf when feature[n] is -1. */
+/**
+ * XGBoost's trees (LambdaMART) as flat arrays: node n sends a row left when its feature[n] is below
+ * threshold[n], or is a leaf worth value[n] when feature[n] is -1.
+ */
 const tree = z.object({ feature: z.array(z.number().int()), threshold: numbers, left: z.array(z.number().int()), right: z.array(z.number().int()), value: numbers });
-const treesScorer = z.object({ family: z.literal('trees'), trees: z.array(tree) });
+const treesScorer = z.object({ family: z.literal('trees'), base: z.number(), trees: z.array(tree) });
 
-const standardisation = { mean: numbers, scale: numbers };
+/** A scorer of feature rows, which it reads standardised. */
+const scoringModel = z.object({ features: z.array(z.string()), mean: numbers, scale: numbers, scorer: z.discriminatedUnion('family', [linearScorer, mlpScorer, treesScorer]) });
 
 const rankingModelFile = z.object({
   format: z.literal(1),
   /** Where the weights came from, as the data's licence asks. */
   credit: z.string(),
-  ranker: z.object({ features: z.array(z.string()), ...standardisation, scorer: z.discriminatedUnion('family', [linearScorer, mlpScorer, treesScorer]) }),
-  answerability: z.object({ features: z.array(z.string()), ...standardisation, weights: numbers, bias: z.number(), threshold: z.number() }),
+  /** Orders a question's candidate passages. */
+  ranker: scoringModel,
+  /** Picks a passage's answering sentence. */
+  sentence: scoringModel,
+  answerability: z.object({ features: z.array(z.string()), mean: numbers, scale: numbers, weights: numbers, bias: z.number(), threshold: z.number() }),
   /** How the file was made: data, examples, validation figures. Informational. */
   training: z.record(z.string(), z.unknown()),
 });
 
 export type RankingModel = z.infer<typeof rankingModelFile>;
-export type Scorer = RankingModel['ranker']['scorer'];
+export type ScoringModel = z.infer<typeof scoringModel>;
+export type Scorer = ScoringModel['scorer'];
 export type Tree = z.infer<typeof tree>;
+type TreesScorer = z.infer<typeof treesScorer>;
 
 const SHIPPED_MODEL = join('src', 'search', 'model', 'ranking-model.json');
 
@@ -64,13 +74,63 @@ function standardised(row: ArrayLike<number>, mean: readonly number[], scale: re
   return Float64Array.from({ length: mean.length }, (_, f) => ((row[f] ?? 0) - (mean[f] ?? 0)) / (scale[f] || 1));
 }
 
-function treeValue(t: Tree, row: ArrayLike<number>): number {
-  let node = 0;
-  for (;;) {
-    const feature = t.feature[node] ?? -1;
-    if (feature < 0) return t.value[node] ?? 0;
-    node = (row[feature] ?? 0) <= (t.threshold[node] ?? 0) ? (t.left[node] ?? 0) : (t.right[node] ?? 0);
+/** A trees scorer as typed arrays, every tree's nodes one after another: walked per candidate, so kept tight. */
+interface CompiledTrees {
+  roots: Int32Array;
+  feature: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  threshold: Float32Array;
+  value: Float32Array;
+}
+
+function compile(scorer: TreesScorer): CompiledTrees {
+  const size = scorer.trees.reduce((sum, t) => sum + t.feature.length, 0);
+  const flat: CompiledTrees = { roots: new Int32Array(scorer.trees.length), feature: new Int32Array(size), left: new Int32Array(size), right: new Int32Array(size), threshold: new Float32Array(size), value: new Float32Array(size) };
+  let offset = 0;
+  scorer.trees.forEach((t, k) => {
+    flat.roots[k] = offset;
+    t.feature.forEach((feature, n) => {
+      flat.feature[offset + n] = feature;
+      flat.left[offset + n] = offset + (t.left[n] ?? 0);
+      flat.right[offset + n] = offset + (t.right[n] ?? 0);
+      flat.threshold[offset + n] = t.threshold[n] ?? 0;
+      flat.value[offset + n] = t.value[n] ?? 0;
+    });
+    offset += t.feature.length;
+  });
+  return flat;
+}
+
+const compiled = new WeakMap<TreesScorer, CompiledTrees>();
+function compiledTrees(scorer: TreesScorer): CompiledTrees {
+  let flat = compiled.get(scorer);
+  if (!flat) {
+    flat = compile(scorer);
+    compiled.set(scorer, flat);
   }
+  return flat;
+}
+
+/**
+ * XGBoost compares and adds in 32-bit floats; doing the same (Float32Array) gives its own scores to
+ * the last bit, where 64-bit arithmetic would send a row sitting on a threshold the other way.
+ */
+function treesScores(scorer: TreesScorer, rows: readonly ArrayLike<number>[]): number[] {
+  const { roots, feature, left, right, threshold, value } = compiledTrees(scorer);
+  const rows32 = rows.map((x) => Float32Array.from(x));
+  const sums = new Float32Array(rows.length).fill(scorer.base);
+  // Tree by tree across the rows: one tree's nodes stay in the CPU's cache while every row walks it.
+  for (let t = 0; t < roots.length; t += 1) {
+    const root = roots[t] as number;
+    for (let r = 0; r < rows32.length; r += 1) {
+      const row = rows32[r] as Float32Array;
+      let node = root;
+      for (let f = feature[node] as number; f >= 0; f = feature[node] as number) node = ((row[f] as number) < (threshold[node] as number) ? left[node] : right[node]) as number;
+      sums[r] = (sums[r] as number) + (value[node] as number);
+    }
+  }
+  return Array.from(sums);
 }
 
 /** A scorer's output for one standardised feature row: higher ranks first. */
@@ -84,13 +144,26 @@ export function scoreRow(scorer: Scorer, x: ArrayLike<number>): number {
         return sum + (scorer.output[h] ?? 0) * Math.max(0, activation);
       }, scorer.outputBias);
     case 'trees':
-      return scorer.trees.reduce((sum, t) => sum + treeValue(t, x), 0);
+      return treesScores(scorer, [x])[0] as number;
   }
 }
 
-export function rankScores(model: RankingModel, rows: readonly Float64Array[]): number[] {
-  const { mean, scale, scorer } = model.ranker;
-  return rows.map((row) => scoreRow(scorer, standardised(row, mean, scale)));
+export function scoreRows({ mean, scale, scorer }: ScoringModel, rows: readonly Float64Array[]): number[] {
+  const x = rows.map((row) => standardised(row, mean, scale));
+  return scorer.family === 'trees' ? treesScores(scorer, x) : x.map((row) => scoreRow(scorer, row));
+}
+
+/** Index of the best-scored row; the first on ties; -1 for none. */
+export function bestRow(model: ScoringModel, rows: readonly Float64Array[]): number {
+  let best = -1;
+  let bestScore = -Infinity;
+  scoreRows(model, rows).forEach((score, k) => {
+    if (score > bestScore) {
+      best = k;
+      bestScore = score;
+    }
+  });
+  return best;
 }
 
 /** Probability that the story answers the question, from its answerability features. */
@@ -113,7 +186,7 @@ export function parseRankingModel(json: unknown, source = 'the ranking model'): 
   const parsed = rankingModelFile.safeParse(json);
   if (!parsed.success) throw new AppError(ErrorCodes.MODEL_UNAVAILABLE, `${source} is not a valid ranking model: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}. Run npm run train to rebuild it.`);
   const model = parsed.data;
-  const problem = mismatch('ranking', FEATURE_NAMES, model.ranker.features) ?? mismatch('answerability', ANSWERABILITY_FEATURES, model.answerability.features);
+  const problem = mismatch('ranking', FEATURE_NAMES, model.ranker.features) ?? mismatch('sentence', SENTENCE_FEATURES, model.sentence.features) ?? mismatch('answerability', ANSWERABILITY_FEATURES, model.answerability.features);
   if (problem) throw new AppError(ErrorCodes.MODEL_UNAVAILABLE, `${source} does not fit this version: ${problem}. Run npm run train to rebuild it.`);
   return model;
 }

@@ -1,21 +1,24 @@
 /**
  * @module search: question → ranked passages with their best sentence, and whether the story
  * answers it at all. Candidates and their evidence come from candidates.ts, their features from
- * features.ts; the trained model (ranker.ts) orders them and decides whether to decline.
+ * features.ts; the trained models (ranker.ts) order them, pick the answering sentence of each
+ * passage shown (answering-sentence.ts) and decide whether to decline.
  */
 import type { Passage, Span } from '../corpus/article.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { IndexedArticle, StoryIndex } from '../index/story-index.js';
 import { answerabilityFeatures } from './answerability.js';
-import { type Candidate, type CandidateTimings, gatherCandidates } from './candidates.js';
+import { sentenceFeatures } from './answering-sentence.js';
+import { type Candidate, type CandidateSet, type CandidateTimings, gatherCandidates } from './candidates.js';
 import type { WordSet } from './dictionary.js';
 import { candidateFeatures } from './features.js';
-import { bestSentence } from './highlight.js';
 import { oneResultPerParagraph } from './paragraphs.js';
 import type { AnalysedQuestion } from './query.js';
-import { type RankingModel, answerProbability, rankScores } from './ranker.js';
+import { type RankingModel, answerProbability, bestRow, scoreRows } from './ranker.js';
 
 export interface RankedPassage {
+  /** The index label of the part the ranking chose (for a split paragraph, `passage` is the whole paragraph). */
+  label: number;
   passage: Passage;
   article: IndexedArticle;
   /**
@@ -25,7 +28,7 @@ export interface RankedPassage {
   score: number;
   /** The trained ranker's raw score: what the answerability model reads. */
   rankerScore: number;
-  /** The sentence that best answers the question. */
+  /** The sentence that answers the question, as the sentence model picks it (answering-sentence.ts). */
   highlight: Span;
   /** Best cosine similarity between the question and one of the passage's sentences. */
   similarity: number;
@@ -33,8 +36,8 @@ export interface RankedPassage {
   coverage: number;
   /** Share of the question's term weight found anywhere in the passage. */
   passageCoverage: number;
-  /** Whether the highlighted sentence holds the kind of answer asked for (a time for "when", ...). */
-  highlightHasAnswerType: boolean;
+  /** Whether a sentence of the passage holds the kind of answer asked for (a time for "when", ...). */
+  holdsAnswerType: boolean;
 }
 
 export interface SearchTimings extends CandidateTimings {
@@ -118,29 +121,38 @@ function methodScores(method: SearchMethod, candidates: readonly Candidate[], ra
 }
 
 export async function searchStory(index: StoryIndex, tools: SearchTools, question: string, options: SearchOptions = {}): Promise<SearchResult> {
-  const set = await gatherCandidates(index, tools.embedder, question, { candidates: options.candidates, englishWords: tools.outside.englishWords });
+  return rankCandidates(index, tools, await gatherCandidates(index, tools.embedder, question, { candidates: options.candidates, englishWords: tools.outside.englishWords }), options);
+}
+
+/** The sentence the model picks in a candidate; the whole passage when it has no sentences. */
+function answeringSentence(model: RankingModel, question: AnalysedQuestion, candidate: Candidate): Span {
+  return candidate.sentences[bestRow(model.sentence, sentenceFeatures(question, candidate))]?.span ?? [0, candidate.passage.text.length];
+}
+
+/** Orders gathered candidates, picks their answering sentences and decides whether to decline (searchStory without the gathering). */
+export function rankCandidates(index: StoryIndex, tools: SearchTools, set: CandidateSet, options: SearchOptions = {}): SearchResult {
   const started = performance.now();
-  const rankerScores = rankScores(tools.model, candidateFeatures(set));
+  const rankerScores = scoreRows(tools.model.ranker, candidateFeatures(set));
   const scores = methodScores(options.method ?? 'ranker', set.candidates, rankerScores);
   const scored = set.candidates
     .map((candidate, k) => {
       const { label, passage, article, sentences, passageCoverage } = candidate;
-      const best = sentences[bestSentence(sentences)];
       return {
         label,
+        candidate,
         passage,
         article,
         score: scores[k] ?? 0,
         rankerScore: rankerScores[k] ?? 0,
-        highlight: best?.span ?? ([0, passage.text.length] as const),
         similarity: Math.max(-1, ...sentences.map((s) => s.similarity)),
         coverage: Math.max(0, ...sentences.map((s) => s.coverage)),
         passageCoverage,
-        highlightHasAnswerType: best?.hasAnswerType ?? false,
+        holdsAnswerType: sentences.some((s) => s.hasAnswerType),
       };
     })
     .sort((a, b) => b.score - a.score || a.label - b.label);
-  const ranked: RankedPassage[] = oneResultPerParagraph(index.passages, scored, options.limit ?? 10).map(({ label: _label, ...result }) => result);
+  // Sentences are picked only in the passages shown: the model reads a few per passage.
+  const ranked: RankedPassage[] = oneResultPerParagraph(index.passages, scored, options.limit ?? 10, ({ candidate }) => answeringSentence(tools.model, set.question, candidate)).map(({ candidate: _candidate, ...result }) => result);
 
   const offTopic = tools.outside.offTopic;
   const offTopicSimilarity = offTopic.length > 0 ? Math.max(...offTopic.map((vector) => dot(set.queryVector, vector))) : 0;

@@ -29,7 +29,7 @@ describe('npm run train', () => {
     const model = parseRankingModel(JSON.parse(written));
     expect(model.credit).toContain('SQuAD v1.1');
     expect(stderr).toMatch(/examples: \d+ training \/ \d+ validation questions for ranking/);
-    expect(stderr).toMatch(/linear .*\n.*mlp .*\n.*trees /);
+    expect(stderr).toMatch(/linear .*\n.*mlp .*\n.*lambdamart /);
     expect(stderr).toMatch(/← chosen/);
     expect(stderr).toMatch(/answerability: threshold 0\.\d+/);
   });
