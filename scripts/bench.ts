@@ -24,6 +24,7 @@ import { VectorIndex } from '../src/index/vector-index.js';
 import { createLogger } from '../src/logger.js';
 import { firstHit, parseQuestions } from '../src/search/evaluate.js';
 import { loadEnglishWords } from '../src/search/dictionary.js';
+import { loadRelatedTerms } from '../src/search/related-terms.js';
 import { embedOffTopic } from '../src/search/off-topic.js';
 import { loadRankingModel } from '../src/search/ranker.js';
 import { type SearchTools, searchStory } from '../src/search/search.js';
@@ -60,7 +61,7 @@ async function embedder(batchSize = 32): Promise<Embedder> {
 
 /** Everything the bot answers with: the model, the outside knowledge and the shipped ranking model. */
 async function searchTools(model: Embedder): Promise<SearchTools> {
-  return { embedder: model, outside: { offTopic: await embedOffTopic(model), englishWords: await loadEnglishWords() }, model: loadRankingModel() };
+  return { embedder: model, outside: { offTopic: await embedOffTopic(model), englishWords: await loadEnglishWords(), relatedTerms: await loadRelatedTerms() }, model: loadRankingModel() };
 }
 
 /** Our Embedder at each batch size, against the bare transformers.js pipeline at its best, on the same texts. */

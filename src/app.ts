@@ -18,6 +18,7 @@ import { embedOffTopic } from './search/off-topic.js';
 import { loadRankingModel } from './search/ranker.js';
 import type { OutsideKnowledge } from './search/search.js';
 import { loadEnglishWords } from './search/dictionary.js';
+import { loadRelatedTerms } from './search/related-terms.js';
 import { type Story, isOperatorStory, readableFrom } from './stories/story.js';
 import { StoryReplica } from './stories/story-replica.js';
 import { StoryStore, corpusUsage } from './stories/story-store.js';
@@ -316,7 +317,7 @@ export async function openEngine(config: Config, logger: Logger): Promise<Engine
     onModelBuild: () => logger.info({ cacheDir: config.modelCacheDir }, 'building the embedded model (once)'),
   });
   try {
-    const outside: OutsideKnowledge = { offTopic: await embedOffTopic(embedder), englishWords: await loadEnglishWords() };
+    const outside: OutsideKnowledge = { offTopic: await embedOffTopic(embedder), englishWords: await loadEnglishWords(), relatedTerms: await loadRelatedTerms() };
     return { embedder, outside, prefixes: { queryPrefix: config.model.queryPrefix, passagePrefix: config.model.passagePrefix } };
   } catch (error) {
     await embedder.dispose();

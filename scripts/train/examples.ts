@@ -41,7 +41,7 @@ export async function rankingExamples(index: StoryIndex, tools: SearchTools, que
   let unreachable = 0;
   for (const { q, expect } of questions) {
     if (expect === null) continue;
-    const set = await gatherCandidates(index, tools.embedder, q, { englishWords: tools.outside.englishWords });
+    const set = await gatherCandidates(index, tools.embedder, q, tools.outside);
     // Readers get the whole paragraph (paragraphs.ts), so every part of an answering paragraph answers.
     const answers = set.candidates.map((c) => holdsAnswer(partsOf(index.passages, c).map((part) => part.text).join(' '), expect));
     if (answers.some(Boolean)) examples.push({ rows: candidateFeatures(set), answers });
@@ -74,7 +74,7 @@ export async function searchExamples(index: StoryIndex, tools: SearchTools, ques
   const answerability: AnswerabilityExample[] = [];
   const sentences: RankingExample[] = [];
   for (const { q, expect } of questions) {
-    const set = await gatherCandidates(index, tools.embedder, q, { englishWords: tools.outside.englishWords });
+    const set = await gatherCandidates(index, tools.embedder, q, tools.outside);
     const result = rankCandidates(index, tools, set);
     answerability.push({ features: result.answerability.features, answerable: expect !== null });
     const sentenceList = expect === null ? undefined : sentenceExample(set, result, expect);

@@ -25,7 +25,7 @@ function ranked(sentences: string[], highlight: number, paragraph = 1): RankedPa
     similarity: 0.5,
     coverage: 0.5,
     passageCoverage: 0.5,
-    holdsAnswerType: false,
+    mayHoldAnswerType: false,
     label: 0,
   };
 }

@@ -8,13 +8,18 @@ import { cosine } from '../../tests/support/vectors.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { resolveModelSpec } from '../embeddings/models.js';
 import { createTransformersEmbedder } from '../embeddings/transformers-embedder.js';
+import { ENTITY, ENTITY_TAGGER_VERSION } from '../corpus/entities.js';
 import { isAppError } from '../errors.js';
 import { buildIndex } from './build-index.js';
 import { closeIndex, loadIndex } from './index-store.js';
-import { allPassages } from './passage-file.js';
+import { type PassageStore, allPassages } from './passage-file.js';
+import type { StoryIndex } from './story-index.js';
 
 const SEED_FILE = '000_224c5ab2ccd913b3.txt';
 const PREFIXES = { queryPrefix: '', passagePrefix: '' };
+
+/** Each passage's entity sets, in label order. */
+const entities = (of: StoryIndex): number[][] => Array.from({ length: of.passages.length }, (_, label) => [...of.passages.entities(label)]);
 
 describe('buildIndex', () => {
   let model: Embedder;
@@ -41,6 +46,10 @@ describe('buildIndex', () => {
     expect(summary).toMatchObject({ upToDate: false, articles: 1, passages: 13, embedded: 13, reused: 0, skipped: [] });
     const loaded = await loadIndex(dirs.indexDir);
     expect(allPassages(loaded.passages)).toEqual(allPassages(index.passages));
+    expect(entities(loaded)).toEqual(entities(index));
+    const putin = allPassages(loaded.passages).findIndex((p) => p.text.includes('Putin'));
+    const putinSentence = loaded.passages.get(putin).sentences.findIndex(([start, end]) => loaded.passages.get(putin).text.slice(start, end).includes('Putin'));
+    expect((loaded.passages.entities(putin)[putinSentence] ?? 0) & ENTITY.person).toBe(ENTITY.person);
     expect(loaded.manifest).toEqual(index.manifest);
     expect(loaded.manifest.embedding).toEqual({ modelId: 'use-lite', dimensions: 512, ...PREFIXES });
     const [vector] = loaded.passageVectors.of(5);
@@ -72,6 +81,7 @@ describe('buildIndex', () => {
     expect(rebuilt.summary).toMatchObject({ upToDate: false, passages: 13, embedded: 1, reused: 12 });
     expect(counting.embeddedTexts).toEqual([edited]); // a one-sentence passage is its own sentence
     expect(allPassages(rebuilt.index.passages).find((p) => p.text === edited)?.paragraph).toBe(10);
+    expect(entities(rebuilt.index)).toEqual(entities(first.index)); // the edit names nothing; the rest keep their tags
 
     // Without the index in memory, a fresh process reuses the saved vectors just the same.
     const cold = new CountingEmbedder(model);
@@ -115,6 +125,27 @@ describe('buildIndex', () => {
     const failure = await loadIndex(dirs.indexDir).catch((error: unknown) => error);
     expect(isAppError(failure, 'INDEX_OUTDATED'), String(failure)).toBe(true);
     expect((failure as Error).message).toMatch(/has format \d+; this version reads format \d+, so it will be rebuilt/);
+  });
+
+  it('re-tags, without re-embedding, an index whose entities another tagger version made', async () => {
+    const dirs = await freshCorpus('retag');
+    const first = await buildIndex({ ...dirs, embedder: model, prefixes: PREFIXES });
+    const stored = first.index.passages;
+    const untagged: PassageStore = {
+      length: stored.length,
+      get: (label) => stored.get(label),
+      location: (label) => stored.location(label),
+      sentenceCount: (label) => stored.sentenceCount(label),
+      entities: (label) => new Uint16Array(stored.sentenceCount(label)),
+      close: () => undefined,
+    };
+    const previous: StoryIndex = { ...first.index, passages: untagged, manifest: { ...first.index.manifest, entityTagger: ENTITY_TAGGER_VERSION - 1 } };
+    const counting = new CountingEmbedder(model);
+    const rebuilt = await buildIndex({ ...dirs, embedder: counting, prefixes: PREFIXES, previous });
+    expect(rebuilt.summary).toMatchObject({ upToDate: false, embedded: 0, reused: 13 });
+    expect(counting.embeddedTexts).toEqual([]);
+    expect(entities(rebuilt.index)).toEqual(entities(first.index));
+    expect(entities(rebuilt.index).flat().some((kinds) => kinds !== 0)).toBe(true);
   });
 
   it('reports a missing index as missing', async () => {

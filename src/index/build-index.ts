@@ -3,6 +3,7 @@
  * previous build already embedded (same model, same prefix) are reused, never recomputed.
  */
 import type { Passage, SkippedFile } from '../corpus/article.js';
+import { ENTITY_TAGGER_VERSION, entitiesOf } from '../corpus/entities.js';
 import { fingerprintCorpus } from '../corpus/fingerprint.js';
 import { loadCorpus } from '../corpus/load-corpus.js';
 import { splitArticle } from '../corpus/split-passages.js';
@@ -83,6 +84,11 @@ function previousVectors(previous: StoryIndex | undefined): Map<string, StoredVe
   return stored;
 }
 
+/** Every sentence's entity kinds; a sentence the previous build tagged keeps its tags (tagging costs about a millisecond). */
+function entitiesOfSentences(texts: readonly string[], previouslyTagged: (text: string) => number | undefined): Uint16Array {
+  return Uint16Array.from(texts, (text) => previouslyTagged(text) ?? entitiesOf(text));
+}
+
 function termStatistics(passages: readonly Passage[]): { vocabulary: Vocabulary; documentFrequency: Map<string, number> } {
   const wordCounts = new Map<string, number>();
   const documentFrequency = new Map<string, number>();
@@ -144,6 +150,11 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: StoryI
   };
 
   options.onProgress?.({ phase: 'indexing', done: 0, total: 0 });
+  const tagsReusable = previous?.manifest.entityTagger === ENTITY_TAGGER_VERSION;
+  const sentenceEntities = entitiesOfSentences(sentenceTexts.flat(), (text) => {
+    const where = stored.get(embeddingKey(settings, text));
+    return previous && tagsReusable && where?.sentence !== undefined ? previous.passages.entities(where.passage)[where.sentence] : undefined;
+  });
   const passageRecords = passages.map((p) => recordOf(p.text));
   // The graph is built from the stored (int8) vectors, so a passage gets the same place whether it was embedded now or before.
   const graphVectors = passageRecords.map((record) => decodeRecord(record, settings.dimensions));
@@ -153,6 +164,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: StoryI
   const content: IndexContent = {
     articles: indexedArticles,
     passages,
+    sentenceEntities,
     passageVectors: Buffer.concat(passageRecords),
     sentenceVectors: Buffer.concat(sentenceTexts.flatMap((texts) => texts.map(recordOf))),
     vectors: VectorIndex.build(graphVectors, settings.dimensions, options.minPassagesToProject),
@@ -164,6 +176,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: StoryI
   const index = await saveIndex(options.indexDir, content, {
     formatVersion: INDEX_FORMAT_VERSION,
     embedding: settings,
+    entityTagger: ENTITY_TAGGER_VERSION,
     hnsw: HNSW_PARAMETERS,
     corpusFingerprint,
     builtAt: new Date().toISOString(),

@@ -156,6 +156,8 @@ export function closeIndex(index: StoryIndex): void {
 /** A freshly built index, before it is saved: passages in memory, vector records as the encoded file contents. */
 export interface IndexContent extends Omit<StoryIndex, 'buildId' | 'manifest' | 'passages' | 'passageVectors' | 'sentenceVectors'> {
   passages: Passage[];
+  /** One bit set of entity kinds per sentence, in passage and sentence order (corpus/entities.ts). */
+  sentenceEntities: Uint16Array;
   passageVectors: Uint8Array;
   sentenceVectors: Uint8Array;
 }
@@ -172,7 +174,7 @@ export async function saveIndex(indexDir: string, index: IndexContent, manifest:
   const { dimensions } = manifest.embedding;
   const terms: TermsFile = { words: [...index.vocabulary.entries()], documentFrequency: [...index.documentFrequency] };
   const data: [string, Uint8Array | string][] = [
-    [FILES.passages, encodePassages(index.articles, index.passages)],
+    [FILES.passages, encodePassages(index.articles, index.passages, index.sentenceEntities)],
     [FILES.sentenceVectors, index.sentenceVectors],
     [FILES.passageVectors, index.passageVectors],
     [FILES.projection, index.vectors.projection?.toBytes() ?? new Uint8Array()],

@@ -4,10 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { SkippedFile } from '../corpus/article.js';
+import { ENTITY_TAGGER_VERSION } from '../corpus/entities.js';
 import { HNSW_PARAMETERS } from './vector-index.js';
 
 /** Bump when the files' layout or meaning changes; older indexes are then rebuilt, not misread. */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 
 export interface FileChecksum {
   bytes: number;
@@ -24,6 +25,8 @@ export interface EmbeddingSettings {
 export interface Manifest {
   formatVersion: number;
   embedding: EmbeddingSettings;
+  /** The version of the entity tagger its sentences were tagged with (corpus/entities.ts). */
+  entityTagger: number;
   hnsw: typeof HNSW_PARAMETERS;
   /** Hash of the corpus files' names and bytes: equal means nothing to reindex. */
   corpusFingerprint: string;
@@ -43,6 +46,7 @@ export function sha256(data: Uint8Array | string): string {
 /** Why a manifest does not fit the current settings, or undefined when it does. */
 export function manifestMismatch(manifest: Manifest, expected: Omit<EmbeddingSettings, 'dimensions'>): string | undefined {
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `it has format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`;
+  if (manifest.entityTagger !== ENTITY_TAGGER_VERSION) return `its sentences were tagged by entity tagger ${manifest.entityTagger}, this version tags with ${ENTITY_TAGGER_VERSION}`;
   const built = manifest.embedding;
   if (built.modelId !== expected.modelId) return `it was built with model "${built.modelId}", the configured model is "${expected.modelId}"`;
   if (built.queryPrefix !== expected.queryPrefix || built.passagePrefix !== expected.passagePrefix) {

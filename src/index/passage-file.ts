@@ -9,7 +9,7 @@ import { passageId } from '../corpus/split-passages.js';
 import { FileBytes } from './file-bytes.js';
 import type { IndexedArticle } from './story-index.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Per passage: article index, paragraph, part, parts in its paragraph, first sentence, text offset, text bytes. */
 const COLUMNS = 7;
 
@@ -35,19 +35,23 @@ export interface PassageStore {
   /** Where passage `label` sits, without reading its text. */
   location(label: number): PassageLocation;
   sentenceCount(label: number): number;
+  /** The kinds of entity each of its sentences mentions (bit sets of ENTITY, corpus/entities.ts), without reading its text. */
+  entities(label: number): Uint16Array;
   close(): void;
 }
 
 /**
- * [header length: u32][header JSON][table: u32 × 7 per passage][spans: u32 × 2 per sentence][texts, UTF-8],
- * little-endian; the table and spans start 4-byte aligned.
+ * [header length: u32][header JSON][table: u32 × 7 per passage][spans: u32 × 2 per sentence]
+ * [entities: u16 per sentence, padded to 4 bytes][texts, UTF-8], little-endian; the table and spans
+ * start 4-byte aligned. `entities` holds one bit set per sentence, in passage and sentence order.
  */
-export function encodePassages(articles: readonly IndexedArticle[], passages: readonly Passage[]): Buffer {
+export function encodePassages(articles: readonly IndexedArticle[], passages: readonly Passage[], entities: Uint16Array): Buffer {
   const articleIndex = new Map(articles.map((article, k) => [article.id, k]));
   const partsOf = new Map<string, number>();
   for (const { articleId, paragraph } of passages) partsOf.set(`${articleId}#${paragraph}`, (partsOf.get(`${articleId}#${paragraph}`) ?? 0) + 1);
   const texts = passages.map((passage) => Buffer.from(passage.text, 'utf8'));
   const sentenceCount = passages.reduce((sum, passage) => sum + passage.sentences.length, 0);
+  if (entities.length !== sentenceCount) throw new Error(`${entities.length} entity sets for ${sentenceCount} sentences`);
   const table = new Uint32Array(passages.length * COLUMNS);
   const spans = new Uint32Array(sentenceCount * 2);
   let sentence = 0;
@@ -63,7 +67,14 @@ export function encodePassages(articles: readonly IndexedArticle[], passages: re
   const padding = Buffer.alloc((4 - ((4 + header.byteLength) % 4)) % 4, 0x20);
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.byteLength + padding.byteLength);
-  return Buffer.concat([length, header, padding, Buffer.from(table.buffer), Buffer.from(spans.buffer), ...texts]);
+  const entityBytes = Buffer.alloc(entitiesBytes(sentenceCount));
+  entityBytes.set(new Uint8Array(entities.buffer, entities.byteOffset, entities.byteLength));
+  return Buffer.concat([length, header, padding, Buffer.from(table.buffer), Buffer.from(spans.buffer), entityBytes, ...texts]);
+}
+
+/** The entities' bytes, padded so the texts start 4-byte aligned. */
+function entitiesBytes(sentenceCount: number): number {
+  return Math.ceil((sentenceCount * 2) / 4) * 4;
 }
 
 export class PassageFile implements PassageStore {
@@ -72,6 +83,7 @@ export class PassageFile implements PassageStore {
     readonly articles: IndexedArticle[],
     private readonly table: Uint32Array,
     private readonly spans: Uint32Array,
+    private readonly sentenceEntities: Uint16Array,
     /** Where the texts start in the file. */
     private readonly textsAt: number,
   ) {}
@@ -96,11 +108,13 @@ export class PassageFile implements PassageStore {
       const table = new Uint32Array(copied(read(tableAt, header.passageCount * COLUMNS * 4)));
       const spansAt = tableAt + table.byteLength;
       const spans = new Uint32Array(copied(read(spansAt, header.sentenceCount * 2 * 4)));
-      const textsAt = spansAt + spans.byteLength;
+      const entitiesAt = spansAt + spans.byteLength;
+      const sentenceEntities = new Uint16Array(copied(read(entitiesAt, entitiesBytes(header.sentenceCount))), 0, header.sentenceCount);
+      const textsAt = entitiesAt + entitiesBytes(header.sentenceCount);
       const lastRow = (header.passageCount - 1) * COLUMNS;
       const textBytes = header.passageCount === 0 ? 0 : (table[lastRow + 5] ?? 0) + (table[lastRow + 6] ?? 0);
       if (file.size !== textsAt + textBytes) throw new Error(`passages file has ${file.size} bytes, its table adds up to ${textsAt + textBytes}`);
-      return new PassageFile(file, header.articles, table, spans, textsAt);
+      return new PassageFile(file, header.articles, table, spans, sentenceEntities, textsAt);
     } catch (error) {
       file.close();
       throw error;
@@ -135,6 +149,11 @@ export class PassageFile implements PassageStore {
     const first = this.table[label * COLUMNS + 4] ?? 0;
     const next = label + 1 < this.length ? (this.table[(label + 1) * COLUMNS + 4] ?? 0) : this.spans.length / 2;
     return next - first;
+  }
+
+  entities(label: number): Uint16Array {
+    const first = this.table[label * COLUMNS + 4] ?? 0;
+    return this.sentenceEntities.subarray(first, first + this.sentenceCount(label));
   }
 
   close(): void {

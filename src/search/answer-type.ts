@@ -1,10 +1,12 @@
 /**
- * @module answer-type: what kind of answer a question asks for (a time, a quantity, a person, a
- * place), and whether a sentence contains one. A sentence that can answer the question at all
- * deserves a nudge over one that merely shares its words.
+ * @module answer-type: what kind of answer a question asks for (a time, a quantity, a sum of money,
+ * a person, an organisation, a place), and whether a sentence holds one, by the entities tagged in
+ * it at indexing. A sentence that can answer the question at all deserves a nudge over one that
+ * merely shares its words.
  */
+import { ENTITY } from '../corpus/entities.js';
 
-export type AnswerType = 'time' | 'quantity' | 'duration' | 'person' | 'place';
+export type AnswerType = 'time' | 'quantity' | 'money' | 'duration' | 'person' | 'organisation' | 'place';
 
 /**
  * "When" asks for a time at the start of a question, before an auxiliary ("when did", "and when
@@ -16,8 +18,10 @@ const WHEN_ASKED = /^\W*when\b|\bwhen\s+(?:did|does|do|is|was|were|will|would|ca
 const QUESTION_CUES: readonly [AnswerType, RegExp][] = [
   ['time', WHEN_ASKED],
   ['time', /\b(?:what (?:time|day|date|year|month)|which (?:day|date|year|month)|how long ago|since when)\b/i],
+  ['money', /\b(?:how much (?:money|cash|funding)|how much\b.{0,40}\b(?:cost|costs|pay|paid|spend|spent|raise|raised|worth)\b|what (?:price|cost)|at what price)\b/i],
   ['quantity', /\b(?:how (?:many|much)|death toll|toll|number of|what (?:percentage|share|proportion)|how big|how large)\b/i],
   ['duration', /\bhow long\b/i],
+  ['organisation', /\b(?:which|what) (?:company|firm|organi[sz]ation|agency|group|party|team|network|newspaper|bank|university|union)\b/i],
   ['person', /\b(?:who|whom|whose|which (?:official|person|leader|minister|senator|spokesman|spokeswoman))\b/i],
   ['place', /\b(?:where|which (?:country|city|town|port|region|place))\b/i],
 ];
@@ -26,26 +30,36 @@ export function answerTypeOf(question: string): AnswerType | undefined {
   return QUESTION_CUES.find(([, cue]) => cue.test(question))?.[0];
 }
 
-const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
-const TIME = new RegExp(
-  [
-    `\\b(?:${MONTHS})\\.?\\s+\\d{1,2}\\b`,
-    `\\b\\d{1,2}\\s+(?:${MONTHS})\\b`,
-    '\\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\\b',
-    '\\b\\d{1,2}(?::\\d{2})?\\s*(?:a\\.m\\.|p\\.m\\.|am|pm)(?=\\W|$)',
-    '\\b(?:1[89]|20)\\d{2}\\b',
-    '\\b(?:yesterday|today|tonight|tomorrow|this (?:morning|afternoon|evening|week|month|year)|last (?:night|week|month|year)|next (?:week|month|year)|(?:morning|afternoon|evening|night))\\b',
-    '\\b(?:within|after|for)\\s+(?:\\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\\s+(?:hours?|days?|weeks?|months?|years?)\\b',
-  ].join('|'),
-  'i',
-);
-const QUANTITY = /\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|half|quarter|third)\b/i;
-/** Two capitalised words in a row that do not start the sentence ("Harry Reid", "Sergey Lavrov"), or a title and a name. */
-const PERSON = /(?<=\S\s+)\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}\p{Ll}+|\b(?:President|Secretary|Minister|Leader|Senator|Sen\.|Gen\.|General|Chairman|Chancellor|Prime Minister|spokesman|spokeswoman|official)\b/u;
-const PLACE = /\b(?:in|at|from|to|near|outside|into)\s+(?:the\s+)?\p{Lu}\p{Ll}+/u;
+/** The entity kinds (corpus/entities.ts) that answer each type: "who" is as often a body as a person ("who will pay"). */
+const ANSWERING_ENTITIES: Readonly<Record<AnswerType, number>> = {
+  time: ENTITY.date | ENTITY.time,
+  quantity: ENTITY.number | ENTITY.money | ENTITY.percent,
+  money: ENTITY.money,
+  duration: ENTITY.duration | ENTITY.date | ENTITY.number,
+  person: ENTITY.person | ENTITY.organisation,
+  organisation: ENTITY.organisation,
+  place: ENTITY.place,
+};
 
-const DETECTORS: Readonly<Record<AnswerType, RegExp>> = { time: TIME, quantity: QUANTITY, duration: QUANTITY, person: PERSON, place: PLACE };
+/**
+ * Kinds that may answer too, less surely: wink-nlp tags "since March 9" and "until 2028" as
+ * durations, and news names companies and groups no lexicon knows ("Vault Cobra"). On SQuAD's
+ * answer sentences they find more answers and many more non-answers, so they are evidence of
+ * their own, which the trained models weigh.
+ */
+const POSSIBLY_ANSWERING_ENTITIES: Readonly<Record<AnswerType, number>> = {
+  ...ANSWERING_ENTITIES,
+  time: ANSWERING_ENTITIES.time | ENTITY.duration,
+  person: ANSWERING_ENTITIES.person | ENTITY.name,
+  organisation: ANSWERING_ENTITIES.organisation | ENTITY.name,
+};
 
-export function containsAnswerType(sentence: string, type: AnswerType): boolean {
-  return DETECTORS[type].test(sentence);
+/** Whether a sentence with these entity kinds (a bit set of ENTITY) holds an answer of this type. */
+export function holdsAnswerType(entities: number, type: AnswerType): boolean {
+  return (entities & ANSWERING_ENTITIES[type]) !== 0;
+}
+
+/** Whether it may hold one (holdsAnswerType, or a kind that sometimes answers). */
+export function mayHoldAnswerType(entities: number, type: AnswerType): boolean {
+  return (entities & POSSIBLY_ANSWERING_ENTITIES[type]) !== 0;
 }

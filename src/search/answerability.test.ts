@@ -11,7 +11,7 @@ const question = (terms: [string, number][], overrides: Partial<AnalysedQuestion
   unmentioned: [],
   ...overrides,
 });
-const evidence = (score: number, similarity: number, coverage: number, holdsAnswerType = false): RankedEvidence => ({ score, similarity, coverage, passageCoverage: coverage, holdsAnswerType });
+const evidence = (score: number, similarity: number, coverage: number, mayHoldAnswerType = false): RankedEvidence => ({ score, similarity, coverage, passageCoverage: coverage, mayHoldAnswerType });
 const named = (row: Float64Array): Record<string, number> => Object.fromEntries(ANSWERABILITY_FEATURES.map((name, f) => [name, row[f] ?? Number.NaN]));
 const story = { documentFrequency: new Map([['putin', 3], ['demand', 1]]) };
 

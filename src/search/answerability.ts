@@ -34,7 +34,7 @@ export interface RankedEvidence {
   similarity: number;
   coverage: number;
   passageCoverage: number;
-  holdsAnswerType: boolean;
+  mayHoldAnswerType: boolean;
 }
 
 export function answerabilityFeatures(index: Pick<StoryIndex, 'documentFrequency'>, question: AnalysedQuestion, ranked: readonly RankedEvidence[], offTopicSimilarity: number): Float64Array {
@@ -53,7 +53,7 @@ export function answerabilityFeatures(index: Pick<StoryIndex, 'documentFrequency
     top_similarity: topSimilarity,
     top_coverage: best((e) => e.coverage),
     top_passage_coverage: best((e) => e.passageCoverage),
-    answer_type_missing: question.answerType !== undefined && !top.some((e) => e.holdsAnswerType) ? 1 : 0,
+    answer_type_missing: question.answerType !== undefined && !top.some((e) => e.mayHoldAnswerType) ? 1 : 0,
     unmentioned: Math.min(2, question.unmentioned.length),
     unknown_term_share: totalWeight > 0 ? unknownWeight / totalWeight : 0,
     off_topic_similarity: offTopicSimilarity,

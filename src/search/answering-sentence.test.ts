@@ -19,7 +19,7 @@ function passage(sentences: readonly [string, number][]): Candidate {
     const span: Span = [at, at + sentence.length];
     at += sentence.length + 1;
     const terms = new Set(termsOf(sentence));
-    return { span, terms, coverage: termCoverage(question, terms), similarity, hasAnswerType: false, phraseCoverage: 0 };
+    return { span, terms, coverage: termCoverage(question, terms), similarity, hasAnswerType: false, mayHaveAnswerType: false, phraseCoverage: 0, relatedCoverage: 0 };
   });
   return {
     label: 0,
@@ -32,6 +32,7 @@ function passage(sentences: readonly [string, number][]): Candidate {
     sentences: facts,
     passageCoverage: 1,
     passageTerms: new Set(termsOf(text)),
+    quoteContextCoverage: undefined,
     previousSimilarity: undefined,
     nextSimilarity: undefined,
   };

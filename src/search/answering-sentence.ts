@@ -7,8 +7,7 @@
  */
 import type { IndexedArticle } from '../index/story-index.js';
 import { termsOf } from '../index/terms.js';
-import type { Candidate } from './candidates.js';
-import { termCoverage } from './candidates.js';
+import { type Candidate, QUOTE, termCoverage } from './candidates.js';
 import type { AnalysedQuestion } from './query.js';
 
 export const SENTENCE_FEATURES = [
@@ -21,9 +20,12 @@ export const SENTENCE_FEATURES = [
   'similarity',
   'similarity_gap',
   'phrase_coverage',
+  /** Share of the question's term weight the sentence holds only as a related word (a synonym, a derivation). */
+  'related_coverage',
   /** The question asks for a kind of answer (a time, a count, a person, a place), and the sentence holds one. */
   'answer_type_asked',
   'answer_type',
+  'answer_type_possible',
   /** The sentence quotes someone; the question asks what someone said. */
   'quote',
   'asks_what_was_said',
@@ -40,7 +42,6 @@ export const SENTENCE_FEATURES = [
 ] as const;
 export type SentenceFeatureName = (typeof SENTENCE_FEATURES)[number];
 
-export const QUOTE = /["“”]/;
 export const ASKS_WHAT_WAS_SAID = /\b(?:say|says|said|saying|tell|tells|told|claim|claims|claimed|warn|warns|warned|call|calls|called|react|reacted|respond|responded|comment|commented|think|thinks|thought|announce|announced|describe|described|quote|quoted|reply|replied|statement)\b/i;
 
 const titleTerms = new WeakMap<IndexedArticle, Set<string>>();
@@ -84,8 +85,10 @@ export function sentenceFeatures(question: AnalysedQuestion, candidate: Candidat
       similarity: s.similarity,
       similarity_gap: s.similarity - bestSimilarity,
       phrase_coverage: s.phraseCoverage,
+      related_coverage: s.relatedCoverage,
       answer_type_asked: question.answerType === undefined ? 0 : 1,
       answer_type: s.hasAnswerType ? 1 : 0,
+      answer_type_possible: s.mayHaveAnswerType ? 1 : 0,
       quote: QUOTE.test(text) ? 1 : 0,
       asks_what_was_said: asksWhatWasSaid,
       after_best_covered: k === bestCovered + 1 ? 1 : 0,

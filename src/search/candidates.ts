@@ -8,10 +8,11 @@ import type { Passage, Span } from '../corpus/article.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { IndexedArticle, StoryIndex } from '../index/story-index.js';
 import { termOf, termsOf, words } from '../index/terms.js';
-import { containsAnswerType } from './answer-type.js';
+import { holdsAnswerType, mayHoldAnswerType } from './answer-type.js';
 import type { WordSet } from './dictionary.js';
 import type { SentenceEvidence } from './highlight.js';
 import { type AnalysedQuestion, analyseQuestion } from './query.js';
+import type { RelatedTerms } from './related-terms.js';
 
 export interface SentenceFacts extends SentenceEvidence {
   span: Span;
@@ -19,6 +20,10 @@ export interface SentenceFacts extends SentenceEvidence {
   terms: ReadonlySet<string>;
   /** Share of the question's pairs of neighbouring terms that the sentence has close together, in order. */
   phraseCoverage: number;
+  /** Share of the question's term weight missing from the sentence but present as a related word (related-terms.ts). */
+  relatedCoverage: number;
+  /** The sentence may hold the kind of answer asked for (answer-type.ts); `hasAnswerType` says it surely does. */
+  mayHaveAnswerType: boolean;
 }
 
 export interface Candidate {
@@ -39,6 +44,8 @@ export interface Candidate {
   passageCoverage: number;
   /** The passage's index terms. */
   passageTerms: ReadonlySet<string>;
+  /** For a passage that quotes someone, the question's term weight in it and the paragraph before, where news names the speaker; else undefined. */
+  quoteContextCoverage: number | undefined;
   /** Similarity of the question and the previous paragraph of the same article; undefined for its first. */
   previousSimilarity: number | undefined;
   /** Similarity of the question and the next paragraph of the same article; undefined for its last. */
@@ -64,6 +71,8 @@ export interface GatherOptions {
   candidates?: number;
   /** Common English words, to tell names the story never mentions from ordinary words. */
   englishWords?: WordSet | undefined;
+  /** Words that can stand for the question's (WordNet); without it related coverage is 0. */
+  relatedTerms?: RelatedTerms | undefined;
 }
 
 /** Per index: its articles by id, and how many paragraphs each has. */
@@ -124,6 +133,8 @@ interface SentenceTerms {
 /** A passage with its terms: the same whatever the question, so kept for the next question that reads it. */
 interface ReadPassage {
   passage: Passage;
+  /** Each sentence's entity kinds, as tagged at indexing. */
+  entities: Uint16Array;
   sentenceTerms: SentenceTerms[];
   passageTerms: ReadonlySet<string>;
 }
@@ -149,11 +160,32 @@ function readPassage(index: StoryIndex, label: number): ReadPassage {
     return { ordered, terms: new Set(ordered) };
   });
   // Sentences cover the passage, so its terms are theirs: no second pass over the text.
-  const read = { passage, sentenceTerms, passageTerms: new Set(sentenceTerms.flatMap((s) => s.ordered)) };
+  const read = { passage, entities: index.passages.entities(label), sentenceTerms, passageTerms: new Set(sentenceTerms.flatMap((s) => s.ordered)) };
   if (kept.size >= READ_PASSAGES_KEPT) kept.delete(kept.keys().next().value as number);
   kept.set(label, read);
   return read;
 }
+
+/** Each of the question's terms with its weight and the terms of its related words. */
+type StandIns = readonly (readonly [term: string, weight: number, standIns: readonly string[]])[];
+
+function standIns(question: AnalysedQuestion, related: RelatedTerms | undefined): StandIns {
+  return [...question.terms].map(([term, weight]) => [term, weight, related?.of(term) ?? []]);
+}
+
+/** Share of the question's term weight that `present` lacks but holds a stand-in for. */
+function relatedCoverage(question: StandIns, present: ReadonlySet<string>): number {
+  let total = 0;
+  let matched = 0;
+  for (const [term, weight, others] of question) {
+    total += weight;
+    if (!present.has(term) && others.some((other) => present.has(other))) matched += weight;
+  }
+  return total > 0 ? matched / total : 0;
+}
+
+/** Quotation marks: the passage quotes someone. */
+export const QUOTE = /["“”]/;
 
 /** The question's neighbouring terms, as ordered pairs. */
 function neighbouringPairs(terms: readonly string[]): [string, string][] {
@@ -233,9 +265,10 @@ export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedde
   const labels = [...new Set([...lexicalHits.map((h) => h.passage), ...vectorHits.map((h) => h.passage)])];
   const articles = articleTable(index);
   const questionPairs = neighbouringPairs(termsOf(analysed.text));
+  const questionStandIns = standIns(analysed, options.relatedTerms);
   const similarityOf = similarityReader(index, queryVector, vectorSimilarity);
   const candidates = labels.map((label): Candidate => {
-    const { passage, sentenceTerms, passageTerms } = readPassage(index, label);
+    const { passage, entities, sentenceTerms, passageTerms } = readPassage(index, label);
     const similarities = index.sentenceVectors.similarities(label, queryVector);
     const sentences = passage.sentences.map((span, s): SentenceFacts => {
       const { ordered, terms } = sentenceTerms[s] as SentenceTerms;
@@ -243,14 +276,17 @@ export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedde
         span,
         terms,
         phraseCoverage: phraseCoverage(questionPairs, ordered),
+        relatedCoverage: relatedCoverage(questionStandIns, terms),
         coverage: termCoverage(analysed, terms),
         similarity: similarities[s] ?? -1,
-        hasAnswerType: analysed.answerType !== undefined && containsAnswerType(passage.text.slice(span[0], span[1]), analysed.answerType),
+        hasAnswerType: analysed.answerType !== undefined && holdsAnswerType(entities[s] ?? 0, analysed.answerType),
+        mayHaveAnswerType: analysed.answerType !== undefined && mayHoldAnswerType(entities[s] ?? 0, analysed.answerType),
       };
     });
     const article = articles.byId.get(passage.articleId);
     if (!article) throw new Error(`passage ${passage.id} has no article`);
     const lexical = lexicalRanks.get(label);
+    const previous = neighbourParagraph(index, label, -1);
     return {
       label,
       passage,
@@ -262,7 +298,8 @@ export async function gatherCandidates(index: StoryIndex, embedder: Pick<Embedde
       sentences,
       passageCoverage: termCoverage(analysed, passageTerms),
       passageTerms,
-      previousSimilarity: similarityOf(neighbourParagraph(index, label, -1)),
+      quoteContextCoverage: QUOTE.test(passage.text) && previous !== undefined ? termCoverage(analysed, new Set([...passageTerms, ...readPassage(index, previous).passageTerms])) : undefined,
+      previousSimilarity: similarityOf(previous),
       nextSimilarity: similarityOf(neighbourParagraph(index, label, 1)),
     };
   });

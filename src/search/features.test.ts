@@ -8,9 +8,9 @@ import type { AnalysedQuestion } from './query.js';
 
 const article: IndexedArticle = { id: 'deal', file: 'deal.md', title: 'Russia offers Syria weapons deal', passageCount: 5 };
 
-function candidate(paragraph: number, text: string, evidence: Partial<Candidate> & { coverage?: number; similarity?: number; hasAnswerType?: boolean } = {}): Candidate {
+function candidate(paragraph: number, text: string, evidence: Partial<Candidate> & { coverage?: number; similarity?: number; hasAnswerType?: boolean; mayHaveAnswerType?: boolean } = {}): Candidate {
   const span: Span = [0, text.length];
-  const { coverage = 0, similarity = 0.2, hasAnswerType = false, ...rest } = evidence;
+  const { coverage = 0, similarity = 0.2, hasAnswerType = false, mayHaveAnswerType = hasAnswerType, ...rest } = evidence;
   return {
     label: paragraph - 1,
     passage: { id: `deal#${paragraph}`, articleId: 'deal', paragraph, part: 1, text, sentences: [span] },
@@ -19,9 +19,10 @@ function candidate(paragraph: number, text: string, evidence: Partial<Candidate>
     bm25: 0,
     lexicalRank: undefined,
     passageSimilarity: similarity,
-    sentences: [{ span, terms: new Set(termsOf(text)), coverage, similarity, hasAnswerType, phraseCoverage: 0 }],
+    sentences: [{ span, terms: new Set(termsOf(text)), coverage, similarity, hasAnswerType, mayHaveAnswerType, phraseCoverage: 0, relatedCoverage: 0 }],
     passageCoverage: coverage,
     passageTerms: new Set(termsOf(text)),
+    quoteContextCoverage: undefined,
     previousSimilarity: undefined,
     nextSimilarity: undefined,
     ...rest,
@@ -61,12 +62,13 @@ describe('candidateFeatures', () => {
   });
 
   it('tells a passage that holds the kind of answer asked for from one that lacks it', () => {
-    const [dated, undated] = features({
+    const [dated, undated, possible] = features({
       question: question('when is the vote', [['vote', 1]], 'time'),
-      candidates: [candidate(2, 'The vote is on Wednesday.', { hasAnswerType: true }), candidate(3, 'The vote was delayed.')],
+      candidates: [candidate(2, 'The vote is on Wednesday.', { hasAnswerType: true }), candidate(3, 'The vote was delayed.'), candidate(4, 'The vote is off until 2028.', { mayHaveAnswerType: true })],
     });
-    expect(dated).toMatchObject({ answer_type_best_sentence: 1, answer_type_any_sentence: 1, answer_type_missing: 0 });
-    expect(undated).toMatchObject({ answer_type_best_sentence: 0, answer_type_any_sentence: 0, answer_type_missing: 1 });
+    expect(dated).toMatchObject({ answer_type_best_sentence: 1, answer_type_any_sentence: 1, answer_type_possible_any_sentence: 1, answer_type_missing: 0 });
+    expect(undated).toMatchObject({ answer_type_best_sentence: 0, answer_type_any_sentence: 0, answer_type_possible_any_sentence: 0, answer_type_missing: 1 });
+    expect(possible).toMatchObject({ answer_type_any_sentence: 0, answer_type_possible_any_sentence: 1, answer_type_missing: 0 });
   });
 
   it('counts the question’s words outside the headline separately: they name the detail asked for', () => {

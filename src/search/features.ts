@@ -5,8 +5,8 @@
  * against the model file at start-up).
  */
 import type { IndexedArticle } from '../index/story-index.js';
-import { ASKS_WHAT_WAS_SAID, QUOTE, termsOfTitle, withoutTitle } from './answering-sentence.js';
-import { type Candidate, type CandidateSet, termCoverage } from './candidates.js';
+import { ASKS_WHAT_WAS_SAID, termsOfTitle, withoutTitle } from './answering-sentence.js';
+import { type Candidate, type CandidateSet, QUOTE, termCoverage } from './candidates.js';
 import { bestSentence } from './highlight.js';
 import type { AnalysedQuestion } from './query.js';
 
@@ -36,15 +36,24 @@ export const FEATURE_NAMES = [
    */
   'sentence_novel_coverage',
   'passage_novel_coverage',
+  /** The most of the question's term weight a sentence holds only as related words (synonyms, derivations: related-terms.ts). */
+  'sentence_related_coverage',
   /** The best sentence (by coverage and similarity) holds the kind of answer asked for. */
   'answer_type_best_sentence',
   'answer_type_any_sentence',
-  /** A kind of answer was asked for and no sentence holds one. */
+  /** ...or may hold one (a name no tagger knew, a duration for "when"). */
+  'answer_type_possible_any_sentence',
+  /** A kind of answer was asked for and no sentence may hold one. */
   'answer_type_missing',
   /** The passage quotes someone. */
   'quote',
   /** ...and the question asks what someone said. */
   'quote_asked',
+  /**
+   * For a passage that quotes, the question's term weight in it and the paragraph before (0 for
+   * others): news names the speaker once, then quotes on.
+   */
+  'quote_context_coverage',
   /** The first paragraph of its article: news leads repeat the headline's words, not always the answer. */
   'lead',
   /** Paragraph position in its article, 0 (first) to 1 (last). */
@@ -115,6 +124,7 @@ export function candidateFeatures({ question, candidates }: CandidateSet): Float
     const sameArticle = byArticle.get(c.article.id) ?? [k];
     const best = bestSentenceOf(c);
     const anyAnswerType = c.sentences.some((s) => s.hasAnswerType);
+    const anyPossibleAnswerType = c.sentences.some((s) => s.mayHaveAnswerType);
     const quote = QUOTE.test(c.passage.text);
     const values: Record<FeatureName, number> = {
       bm25_relative: bm25Relative[k] ?? 0,
@@ -131,11 +141,14 @@ export function candidateFeatures({ question, candidates }: CandidateSet): Float
       sentence_phrase_coverage: Math.max(0, ...c.sentences.map((s) => s.phraseCoverage)),
       sentence_novel_coverage: Math.max(0, ...c.sentences.map((s) => termCoverage(novel, s.terms))),
       passage_novel_coverage: termCoverage(novel, c.passageTerms),
+      sentence_related_coverage: Math.max(0, ...c.sentences.map((s) => s.relatedCoverage)),
       answer_type_best_sentence: best?.hasAnswerType ? 1 : 0,
       answer_type_any_sentence: anyAnswerType ? 1 : 0,
-      answer_type_missing: asksAnswerType && !anyAnswerType ? 1 : 0,
+      answer_type_possible_any_sentence: anyPossibleAnswerType ? 1 : 0,
+      answer_type_missing: asksAnswerType && !anyPossibleAnswerType ? 1 : 0,
       quote: quote ? 1 : 0,
       quote_asked: quote && asksWhatWasSaid ? 1 : 0,
+      quote_context_coverage: c.quoteContextCoverage ?? 0,
       lead: c.passage.paragraph === 1 ? 1 : 0,
       position: c.articleParagraphs > 1 ? (c.passage.paragraph - 1) / (c.articleParagraphs - 1) : 0,
       length_log: Math.log1p(c.passage.text.split(/\s+/).length),

@@ -18,7 +18,7 @@ describe('oneResultPerParagraph', () => {
   let file: PassageFile;
   beforeAll(async () => {
     scratch = await makeTempDir('paragraphs');
-    await writeFile(join(scratch, 'passages.bin'), encodePassages([{ id: 'a', file: 'a.md', title: 'A', passageCount: 4 }], passages));
+    await writeFile(join(scratch, 'passages.bin'), encodePassages([{ id: 'a', file: 'a.md', title: 'A', passageCount: 4 }], passages, new Uint16Array(5)));
     file = PassageFile.open(join(scratch, 'passages.bin'));
   });
   afterAll(async () => {

@@ -4,14 +4,13 @@
  * passage's answering sentence, and a logistic model of whether the story answers the question at
  * all. Only evaluation lives here; fitting is in scripts/train/.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError, ErrorCodes } from '../errors.js';
 import { ANSWERABILITY_FEATURES } from './answerability.js';
 import { SENTENCE_FEATURES } from './answering-sentence.js';
 import { FEATURE_NAMES } from './features.js';
+import { shippedFile } from './shipped-file.js';
 
 const numbers = z.array(z.number());
 
@@ -53,22 +52,8 @@ export type Scorer = ScoringModel['scorer'];
 export type Tree = z.infer<typeof tree>;
 type TreesScorer = z.infer<typeof treesScorer>;
 
-const SHIPPED_MODEL = join('src', 'search', 'model', 'ranking-model.json');
-
-/**
- * The shipped model, where `npm run train` writes it: beside this module, or for compiled code (in
- * dist/ or any other output folder inside the project) in the project's src/. One copy, so a build
- * never serves a stale one.
- */
-function shippedModelPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const beside = join(here, 'model', 'ranking-model.json');
-  if (existsSync(beside)) return beside;
-  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, SHIPPED_MODEL))) return join(dir, SHIPPED_MODEL);
-  return beside;
-}
-
-export const RANKING_MODEL_FILE = shippedModelPath();
+/** The shipped model, where `npm run train` writes it. */
+export const RANKING_MODEL_FILE = shippedFile('ranking-model.json');
 
 function standardised(row: ArrayLike<number>, mean: readonly number[], scale: readonly number[]): Float64Array {
   return Float64Array.from({ length: mean.length }, (_, f) => ((row[f] ?? 0) - (mean[f] ?? 0)) / (scale[f] || 1));

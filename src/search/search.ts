@@ -15,6 +15,7 @@ import { candidateFeatures } from './features.js';
 import { oneResultPerParagraph } from './paragraphs.js';
 import type { AnalysedQuestion } from './query.js';
 import { type RankingModel, answerProbability, bestRow, scoreRows } from './ranker.js';
+import type { RelatedTerms } from './related-terms.js';
 
 export interface RankedPassage {
   /** The index label of the part the ranking chose (for a split paragraph, `passage` is the whole paragraph). */
@@ -36,8 +37,8 @@ export interface RankedPassage {
   coverage: number;
   /** Share of the question's term weight found anywhere in the passage. */
   passageCoverage: number;
-  /** Whether a sentence of the passage holds the kind of answer asked for (a time for "when", ...). */
-  holdsAnswerType: boolean;
+  /** Whether a sentence of the passage may hold the kind of answer asked for (a time for "when", ...). */
+  mayHoldAnswerType: boolean;
 }
 
 export interface SearchTimings extends CandidateTimings {
@@ -80,6 +81,8 @@ export interface OutsideKnowledge {
   offTopic: readonly Float32Array[];
   /** Common English words (dictionary.ts). */
   englishWords: WordSet;
+  /** Words that can stand for others (related-terms.ts). */
+  relatedTerms: RelatedTerms;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -121,7 +124,7 @@ function methodScores(method: SearchMethod, candidates: readonly Candidate[], ra
 }
 
 export async function searchStory(index: StoryIndex, tools: SearchTools, question: string, options: SearchOptions = {}): Promise<SearchResult> {
-  return rankCandidates(index, tools, await gatherCandidates(index, tools.embedder, question, { candidates: options.candidates, englishWords: tools.outside.englishWords }), options);
+  return rankCandidates(index, tools, await gatherCandidates(index, tools.embedder, question, { candidates: options.candidates, ...tools.outside }), options);
 }
 
 /** The sentence the model picks in a candidate; the whole passage when it has no sentences. */
@@ -147,7 +150,7 @@ export function rankCandidates(index: StoryIndex, tools: SearchTools, set: Candi
         similarity: Math.max(-1, ...sentences.map((s) => s.similarity)),
         coverage: Math.max(0, ...sentences.map((s) => s.coverage)),
         passageCoverage,
-        holdsAnswerType: sentences.some((s) => s.hasAnswerType),
+        mayHoldAnswerType: sentences.some((s) => s.mayHaveAnswerType),
       };
     })
     .sort((a, b) => b.score - a.score || a.label - b.label);

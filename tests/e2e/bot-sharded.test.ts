@@ -140,9 +140,11 @@ describe('npm run start:sharded', () => {
   it('starts a shard that died again, serving the last complete index even while a rebuild holds the lock', async () => {
     if (!manager) throw new Error('the shards did not start');
     const [, shardOne] = shardPids(manager.output());
+    // Never kill(0): that signals this whole process group, the test runner included.
+    if (shardOne === undefined) throw new Error(`shard 1's pid is not in the manager's output:\n${manager.output()}`);
     const rebuilding = tryLockReindex(join(scratch, 'index')); // as another process's rebuild would hold it
     try {
-      process.kill(shardOne ?? 0, 'SIGKILL');
+      process.kill(shardOne, 'SIGKILL');
       await waitForOutput(manager, '"msg":"shard process exited; starting it again"', 15_000);
       await waitForOutput(manager, '"shardId":1,"seconds"', 60_000, 2); // "shard ready", a second time
       expect(await answerText(1, NEW_QUESTION)).toContain(NEW_TITLE);

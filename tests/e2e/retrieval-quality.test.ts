@@ -30,9 +30,14 @@ async function evaluate(corpusDir: string, questionsFile: string): Promise<EvalR
   }
 }
 
-/** Floors: the shipped model's measured figures (README, Quality) less about one question's worth. */
+/**
+ * Floors: the shipped model's measured figures (README, Quality) less about one question's worth.
+ * Issue 21's entity tags and related words lowered three of them by one to three questions (dev
+ * declines, validation declines, ashford hit@1), for the bold sentence and declines on SQuAD: the
+ * README's before → after table has the trade.
+ */
 const SETS = [
-  { set: 'the dev set about the seed article', corpus: 'corpus', questions: 'tests/fixtures/questions.jsonl', hit1: 0.79, hit3: 0.92, declined: 0.86, falseDeclines: 0.11 },
+  { set: 'the dev set about the seed article', corpus: 'corpus', questions: 'tests/fixtures/questions.jsonl', hit1: 0.79, hit3: 0.92, declined: 0.77, falseDeclines: 0.11 },
   {
     set: 'the held-out corpus, written differently (encyclopedic, wire, explainer, web debris)',
     corpus: 'tests/fixtures/heldout/corpus',
@@ -48,11 +53,11 @@ const SETS = [
     questions: 'tests/fixtures/validation/questions.jsonl',
     hit1: 0.91,
     hit3: 0.94,
-    declined: 0.68,
+    declined: 0.62,
     falseDeclines: 0.06,
   },
   ...[
-    { story: 'ashford-comets-arena-vote', hit1: 0.66, hit3: 0.87 },
+    { story: 'ashford-comets-arena-vote', hit1: 0.57, hit3: 0.87 },
     { story: 'lakeshore-regional-ransomware', hit1: 0.68, hit3: 0.91 },
     { story: 'riverbend-festival-salmonella', hit1: 0.69, hit3: 0.83 },
   ].map(({ story, hit1, hit3 }) => ({
