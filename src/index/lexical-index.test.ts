@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LexicalIndex } from './lexical-index.js';
+import { termOf } from './terms.js';
 
 const passages = [
   'Kerry met Lavrov in Geneva on Saturday.',
@@ -22,6 +23,14 @@ describe('LexicalIndex', () => {
     const [hit] = index.search('Who chairs it?', 10);
     expect(hit?.passage).toBe(2);
     expect(hit?.score).toBeLessThan(index.search('chairman', 10)[0]?.score ?? 0);
+  });
+
+  it('tells whether a passage holds a term, from the postings alone', () => {
+    const kerry = termOf('Kerry') ?? '';
+    expect([0, 1, 2, 3].map((passage) => index.holds(kerry, passage))).toEqual([true, false, false, true]);
+    expect(index.holds(termOf('renounce') ?? '', 1)).toBe(true);
+    expect(index.holds('no-such-term', 0)).toBe(false);
+    expect(index.holds(kerry, 4)).toBe(false);
   });
 
   it('returns nothing for words it does not know, and respects the limit', () => {

@@ -120,6 +120,21 @@ export class LexicalIndex {
     return new LexicalIndex(header.terms, starts, passages, frequencies, lengths, header.averageLength);
   }
 
+  /** Whether passage `passage` holds index term `term`, from the postings (no text read). */
+  holds(term: string, passage: number): boolean {
+    const id = lowerBound(this.terms, term);
+    if (this.terms[id] !== term) return false;
+    let low = this.starts[id] ?? 0;
+    let high = this.starts[id + 1] ?? low;
+    // A term's postings are in passage order (build adds them passage by passage).
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.passages[middle] ?? 0) < passage) low = middle + 1;
+      else high = middle;
+    }
+    return this.passages[low] === passage && low < (this.starts[id + 1] ?? 0);
+  }
+
   /** Passages matching any query term, best BM25 first. */
   search(query: string, limit: number): LexicalHit[] {
     const passageCount = this.lengths.length;
