@@ -84,9 +84,17 @@ function previousVectors(previous: StoryIndex | undefined): Map<string, StoredVe
   return stored;
 }
 
-/** Every sentence's entity kinds; a sentence the previous build tagged keeps its tags (tagging costs about a millisecond). */
+/** Every sentence's entity kinds; a sentence the previous build (or this one) tagged keeps its tags (tagging costs about a millisecond). */
 function entitiesOfSentences(texts: readonly string[], previouslyTagged: (text: string) => number | undefined): Uint16Array {
-  return Uint16Array.from(texts, (text) => previouslyTagged(text) ?? entitiesOf(text));
+  const tagged = new Map<string, number>();
+  return Uint16Array.from(texts, (text) => {
+    let kinds = tagged.get(text) ?? previouslyTagged(text);
+    if (kinds === undefined) {
+      kinds = entitiesOf(text);
+      tagged.set(text, kinds);
+    }
+    return kinds;
+  });
 }
 
 function termStatistics(passages: readonly Passage[]): { vocabulary: Vocabulary; documentFrequency: Map<string, number> } {
